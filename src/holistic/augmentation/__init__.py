@@ -1,0 +1,1 @@
+"""Data augmentation: perturbations of instances for robustness and fairness (§7)."""

@@ -1,0 +1,164 @@
+"""Shared wiring of helm-run and helm-present: flags, entry expansion, filtering, error reporting."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_RUN_FAILED = 1
+EXIT_USAGE = 2
+
+
+def error_line(message: str) -> None:
+    first = str(message).strip().splitlines()[0] if str(message).strip() else "unknown error"
+    print(f"error: {first}", file=sys.stderr)
+
+
+def non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid value '{text}' (expected a non-negative integer)") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"invalid value {value} (expected a non-negative integer)")
+    return value
+
+
+def positive_int(text: str) -> int:
+    value = non_negative_int(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("invalid value 0 (expected a positive integer)")
+    return value
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse whose usage errors follow the house format: one line, exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        error_line(f"{message} (see {self.prog} --help)")
+        raise SystemExit(EXIT_USAGE)
+
+
+def add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--suite", required=True, help="name of the suite: outputs go to <output-path>/runs/<suite>/")
+    parser.add_argument(
+        "-m", "--max-eval-instances", type=non_negative_int, default=None,
+        help="evaluate at most this many instances per run (sampled with seed 0, as HELM)",
+    )  # fmt: skip
+    parser.add_argument("-t", "--num-train-trials", type=positive_int, default=None, help="override the number of in-context example draws")
+    parser.add_argument("-o", "--output-path", default="benchmarking_output", help="root of runs/ and scenarios/ (default: %(default)s)")
+    parser.add_argument("--local", action="store_true", help="accepted for HELM compatibility; holistic always runs locally")
+    parser.add_argument("--local-path", default="prod_env", help="credentials.conf and the request cache (default: %(default)s)")
+    parser.add_argument("-n", "--num-threads", type=positive_int, default=4, help="threads for API requests (default: %(default)s)")
+    parser.add_argument("--skip-completed-runs", action="store_true", help="skip runs whose directory already has every output file")
+    parser.add_argument("-d", "--dry-run", action="store_true", help="build the requests and count tokens without calling any model")
+    parser.add_argument("--exit-on-error", action="store_true", help="stop at the first failing run instead of going on")
+    parser.add_argument("--priority", type=positive_int, default=None, help="run only conf entries with priority <= this")
+    parser.add_argument("--models-to-run", nargs="+", default=None, metavar="MODEL", help="run only these models (after expansion)")
+    parser.add_argument("--groups-to-run", nargs="+", default=None, metavar="GROUP", help="run only runs in any of these groups")
+    parser.add_argument(
+        "--data-mirror", default=None, metavar="DIR",
+        help="read scenario data from DIR/<scenario>/... (a copy of the download cache) instead of the internet; "
+        "also $HOLISTIC_DATA_MIRROR",
+    )  # fmt: skip
+    parser.add_argument("--skip-run-specs-json", action="store_true", help="do not write runs/<suite>/run_specs.json")
+    parser.add_argument("-q", "--quiet", action="store_true", help="only print warnings and the summary")
+
+
+def check_output_path(path: str) -> str | None:
+    """None if the output path can be written, else why not."""
+    target = Path(path)
+    probe = target
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        return f"output path {path} is not a directory (give a writable directory with --output-path)"
+    if not os.access(probe, os.W_OK | os.X_OK):
+        return f"output path {path} is not writable (give a writable directory with --output-path)"
+    return None
+
+
+def run_entries(args: argparse.Namespace, entries: list[tuple[str, int, list[str]]]) -> int:
+    """Expand entries into RunSpecs, filter, run them, print a summary. Returns the exit status."""
+    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
+    from holistic.errors import HolisticError
+    from holistic.runner.runner import RunnerOptions, Runner, apply_overrides
+    from holistic.specs.construct import construct_run_specs
+
+    if args.suite == "latest":
+        error_line("the suite cannot be named 'latest' (runs/latest points at the last suite)")
+        return EXIT_USAGE
+    problem = check_output_path(args.output_path)
+    if problem:
+        error_line(problem)
+        return EXIT_USAGE
+
+    status = EXIT_OK
+    run_specs = []
+    for description, priority, groups in entries:
+        if args.priority is not None and priority > args.priority:
+            continue
+        try:
+            expanded = construct_run_specs(description)
+        except HolisticError as e:
+            error_line(f"{e} [in '{description}']")
+            status = EXIT_USAGE
+            continue
+        for run_spec in expanded:
+            if args.models_to_run and run_spec.adapter_spec.model not in args.models_to_run:
+                continue
+            if args.groups_to_run and not set(args.groups_to_run) & set(run_spec.groups):
+                continue
+            run_specs.append(apply_overrides(run_spec, args.max_eval_instances, args.num_train_trials, groups))
+    if not run_specs:
+        if status == EXIT_OK:
+            print("There were no RunSpecs or they got filtered out.", file=sys.stderr)
+        return status
+
+    options = RunnerOptions(
+        suite=args.suite,
+        output_path=args.output_path,
+        local_path=args.local_path,
+        num_threads=args.num_threads,
+        dry_run=args.dry_run,
+        skip_completed_runs=args.skip_completed_runs,
+        exit_on_error=args.exit_on_error,
+        data_mirror=args.data_mirror,
+        skip_run_specs_json=args.skip_run_specs_json,
+    )
+    try:
+        outcomes = Runner(options).run_all(run_specs)
+    except HolisticError as e:  # --exit-on-error
+        error_line(str(e))
+        return EXIT_USAGE
+    for outcome in outcomes:
+        if outcome.status == "failed":
+            error_line(f"{outcome.run_spec.name}: {outcome.message}")
+            status = max(status, EXIT_USAGE if "requests failed" not in outcome.message else EXIT_RUN_FAILED)
+            if "requests failed" in outcome.message:
+                print(outcome.message, file=sys.stderr)
+    done = [o for o in outcomes if o.status == "done"]
+    skipped = [o for o in outcomes if o.status == "skipped"]
+    failed = [o for o in outcomes if o.status == "failed"]
+    print(
+        f"{len(done)} run(s) done, {len(skipped)} skipped, {len(failed)} failed; "
+        f"outputs in {Path(args.output_path, 'runs', args.suite)}",
+        file=sys.stderr,
+    )
+    return status
+
+
+def main_wrapper(function: Callable[[], int]) -> None:
+    try:
+        code = function()
+    except KeyboardInterrupt:
+        error_line("interrupted (answered requests are in the cache; rerun the same command to resume)")
+        code = 130
+    raise SystemExit(code)

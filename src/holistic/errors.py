@@ -1,0 +1,33 @@
+"""Errors a user can cause. The CLI prints them as one line `error: ...` and exits with status 2."""
+
+
+class HolisticError(Exception):
+    """Base class for every error caused by user input (bad descriptions, missing data, ...)."""
+
+
+class DescriptionError(HolisticError):
+    """A RunSpec description or run-expander value is malformed."""
+
+
+class UnknownNameError(HolisticError):
+    """A name (scenario, model, expander value, ...) is not registered."""
+
+
+class DataError(HolisticError):
+    """A scenario's data is missing, empty or malformed."""
+
+
+class ConfigError(HolisticError):
+    """A conf file, credentials file or command-line option is invalid."""
+
+
+class MissingCredentialsError(HolisticError):
+    """A model client needs a key that is not configured."""
+
+
+def one_of(values) -> str:
+    """Render the valid choices for an error message, abbreviating long lists."""
+    values = [str(v) for v in values]
+    if len(values) > 12:
+        return "one of " + ", ".join(values[:12]) + f", ... ({len(values)} in all)"
+    return "one of " + ", ".join(values)

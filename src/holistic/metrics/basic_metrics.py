@@ -1,0 +1,175 @@
+"""BasicMetric (§5.2, §5.3): general information, efficiency, reference metrics, language-modelling stats."""
+
+from __future__ import annotations
+
+import math
+
+from holistic.adaptation.request_state import RequestState
+from holistic.errors import DescriptionError, one_of
+from holistic.metrics.metric import Metric, MetricContext
+from holistic.metrics.reference_metrics import REFERENCE_METRICS
+from holistic.metrics.statistic import MetricName, Stat
+from holistic.models.request import Sequence
+from holistic.specs import AdapterSpec
+from holistic.specs.adapter_spec import ADAPT_MULTIPLE_CHOICE_SEPARATE_CALIBRATED
+
+FINISH_REASONS = ("length", "stop", "endoftext", "unknown")
+
+
+def _stat(name: str, value: float | bool | None) -> Stat:
+    return Stat(MetricName(name)).add(value)
+
+
+def num_bytes_of_token(text: str) -> int:
+    """UTF-8 bytes of a token; `bytes:\\xe2\\x80` tokens count one byte per `\\x`."""
+    if text.startswith("bytes:"):
+        return text.count("\\x")
+    return len(text.encode("utf-8"))
+
+
+def language_modeling_stats(sequence: Sequence, num_conditioning_tokens: int) -> list[Stat]:
+    tokens = sequence.tokens
+    if num_conditioning_tokens > 0 and tokens and tokens[0].text == "":
+        tokens = tokens[1:]  # AI21 returns an empty first token
+    predicted = tokens[num_conditioning_tokens:]
+    return [
+        _stat("logprob", sum(t.logprob for t in predicted)),
+        _stat("num_perplexity_tokens", len(predicted)),
+        _stat("num_bytes", sum(num_bytes_of_token(t.text) for t in predicted)),
+    ]
+
+
+def general_stats(adapter_spec: AdapterSpec, state: RequestState, context: MetricContext) -> list[Stat]:
+    assert state.result is not None
+    result = state.result
+    request = state.request
+    num_prompt_tokens = context.window_service.get_num_tokens(request.prompt) if context.window_service else 0
+    num_completion_tokens = sum(len(c.tokens) for c in result.completions)
+    num_output_tokens = num_completion_tokens
+    if request.echo_prompt:
+        num_output_tokens = max(0, num_completion_tokens - num_prompt_tokens)
+    runtime = result.request_time
+    batch_size = 1
+    if result.batch_size is not None and result.batch_request_time is not None:
+        runtime = result.batch_request_time
+        batch_size = result.batch_size
+    reason = "unknown"
+    if result.completions and result.completions[0].finish_reason:
+        reason = result.completions[0].finish_reason.get("reason", "unknown")
+        if reason not in FINISH_REASONS:
+            reason = "unknown"
+    return [
+        _stat("num_references", len(state.instance.references)),
+        _stat("num_train_trials", adapter_spec.num_train_trials),
+        _stat("num_prompt_tokens", num_prompt_tokens),
+        _stat("num_completion_tokens", num_completion_tokens),
+        _stat("num_output_tokens", num_output_tokens),
+        _stat("inference_runtime", runtime),
+        _stat("batch_size", batch_size),
+        # Training cost tables are not shipped; HELM leaves unknown models at count 0 too.
+        _stat("training_co2_cost", None),
+        _stat("training_energy_cost", None),
+        *[_stat(f"finish_reason_{r}", r == reason) for r in FINISH_REASONS],
+        _stat("num_train_instances", state.num_train_instances),
+        _stat("prompt_truncated", state.prompt_truncated),
+    ]
+
+
+class BasicMetric(Metric):
+    def __init__(self, names: list[str]) -> None:
+        unknown = [n for n in names if n not in REFERENCE_METRICS]
+        if unknown:
+            raise DescriptionError(f"unknown metric name '{unknown[0]}' ({one_of(REFERENCE_METRICS)})")
+        self.names = names
+
+    def evaluate_generation(self, adapter_spec: AdapterSpec, request_state: RequestState, context: MetricContext) -> list[Stat]:
+        result = request_state.result
+        if result is None or not result.success:
+            return []
+        stats = general_stats(adapter_spec, request_state, context)
+        instance = request_state.instance
+        if instance.references:
+            stats += self.reference_stats(adapter_spec, request_state)
+        if result.completions:
+            stats += language_modeling_stats(result.completions[0], request_state.num_conditioning_tokens)
+        return stats
+
+    def reference_stats(self, adapter_spec: AdapterSpec, state: RequestState) -> list[Stat]:
+        assert state.result is not None
+        golds = [r for r in state.instance.references if r.is_correct]
+        completions = sorted(state.result.completions, key=lambda c: -c.logprob)
+        preds: list[str | None] = [c.text.strip() for c in completions]
+        if state.output_mapping is not None:
+            preds = [state.output_mapping.get(p) if p is not None else None for p in preds]
+        stats = [_stat("max_prob", math.exp(completions[0].logprob) if completions else None)]
+        if not golds:
+            return stats
+        for name in self.names:
+            function = REFERENCE_METRICS[name]
+            first = preds[0] if preds else None
+            stats.append(_stat(name, max(function(g.output, first) for g in golds)))
+            if adapter_spec.num_outputs != 1:
+                best = max((function(g.output, p) for g in golds for p in preds), default=0)
+                stats.append(_stat(f"{name}@{adapter_spec.num_outputs}", best))
+        return stats
+
+    def evaluate_references(
+        self, adapter_spec: AdapterSpec, reference_request_states: list[RequestState], context: MetricContext
+    ) -> list[Stat]:
+        """Separate multiple choice and ranking: pick the reference with the best (calibrated) log-probability."""
+        states = [s for s in reference_request_states if s.result is not None and s.result.success]
+        if not states or len(states) != len(reference_request_states):
+            return []
+        instance = states[0].instance
+        calibrated = adapter_spec.method == ADAPT_MULTIPLE_CHOICE_SEPARATE_CALIBRATED
+        scores: dict[int, float] = {}
+        calibration: dict[int, float] = {}
+        for state in states:
+            assert state.reference_index is not None and state.result is not None
+            reference = instance.references[state.reference_index]
+            num_tokens = context.window_service.get_num_tokens(" " + reference.output) if context.window_service else 1
+            tokens = state.result.completions[0].tokens if state.result.completions else []
+            logprob = sum(t.logprob for t in tokens[-num_tokens:]) if num_tokens else 0.0
+            if state.request_mode == "calibration":
+                calibration[state.reference_index] = logprob
+            elif calibrated:
+                scores[state.reference_index] = logprob
+            else:
+                scores[state.reference_index] = logprob / max(num_tokens, 1)
+        if calibrated:
+            scores = {i: scores[i] - calibration.get(i, 0.0) for i in scores}
+        indices = sorted(scores)
+        values = [scores[i] for i in indices]
+        best = max(values)
+        exps = [math.exp(v - best) for v in values]
+        max_prob = max(exps) / sum(exps)
+        correct_values = [scores[i] for i in indices if instance.references[i].is_correct]
+        predicted_index = indices[values.index(best)]
+        stats = general_stats(adapter_spec, states[-1], context)
+        stats += [
+            _stat("max_prob", max_prob),
+            _stat("exact_match", bool(correct_values) and best == max(correct_values)),
+            _stat("predicted_index", predicted_index),
+        ]
+        return stats
+
+    def derive_stats(self, stats: dict[MetricName, Stat]) -> list[Stat]:
+        def total(name: str) -> float | None:
+            for metric_name, stat in stats.items():
+                if metric_name.name == name:
+                    return stat.sum
+            return None
+
+        logprob, tokens, num_bytes = total("logprob"), total("num_perplexity_tokens"), total("num_bytes")
+        derived: list[Stat] = []
+        if logprob is None:
+            return derived
+        if tokens:
+            derived.append(_stat("perplexity", math.e ** (-logprob / tokens)))
+        if num_bytes:
+            derived.append(_stat("bits_per_byte", -logprob / num_bytes / math.log(2)))
+            derived.append(_stat("logprob_per_byte", logprob / num_bytes))
+        return derived
+
+    def derive_per_instance_stats(self, adapter_spec: AdapterSpec, items) -> list[Stat]:
+        return [_stat("num_instances", len(items))]

@@ -1,0 +1,185 @@
+"""The evaluation skeleton shared by metrics (§5.1): per instance, per trial, per context; worst cases."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from holistic.adaptation.request_state import RequestState, ScenarioState
+from holistic.errors import DescriptionError
+from holistic.metrics.statistic import MetricName, PerInstanceStats, Stat, merge_stat
+from holistic.models.window_service import WindowService
+from holistic.scenarios.base import Instance, PerturbationDescription
+from holistic.specs import AdapterSpec, MetricSpec
+
+log = logging.getLogger(__name__)
+
+Context = tuple[str | None, str | None, PerturbationDescription | None]
+
+
+@dataclass
+class MetricContext:
+    """What metrics may use besides the scenario state."""
+
+    window_service: WindowService | None
+    eval_cache_path: Path | None = None
+
+
+@dataclass
+class MetricResult:
+    aggregated_stats: list[Stat]
+    per_instance_stats: list[PerInstanceStats] = field(default_factory=list)
+
+
+def context_of(instance: Instance) -> Context:
+    return (instance.split, instance.sub_split, instance.perturbation)
+
+
+def with_context(stat: Stat, context: Context) -> Stat:
+    split, sub_split, perturbation = context
+    return stat.with_name(replace(stat.name, split=split, sub_split=sub_split, perturbation=perturbation))
+
+
+class Metric:
+    """Subclasses override any of the evaluate_*/derive_* hooks; `evaluate` runs the skeleton."""
+
+    def evaluate(self, scenario_state: ScenarioState, context: MetricContext) -> MetricResult:
+        adapter_spec = scenario_state.adapter_spec
+        global_stats: dict[MetricName, Stat] = {}
+        all_per_instance: list[PerInstanceStats] = []
+        for trial in range(adapter_spec.num_train_trials):
+            trial_stats: dict[MetricName, Stat] = {}
+            per_instance: list[PerInstanceStats] = []
+            stats_by_instance: dict[int, tuple[Instance, list[Stat]]] = {}
+            for instance in scenario_state.instances:
+                stats = self.evaluate_instance(scenario_state, trial, instance, context)
+                stats = [with_context(s, context_of(instance)) for s in stats]
+                if stats:
+                    per_instance.append(PerInstanceStats(instance.id or "", instance.perturbation, trial, stats))
+                    stats_by_instance[id(instance)] = (instance, stats)
+                for stat in stats:
+                    merge_stat(trial_stats, stat)
+
+            by_context: dict[Context, dict[MetricName, Stat]] = defaultdict(dict)
+            for name, stat in trial_stats.items():
+                by_context[(name.split, name.sub_split, name.perturbation)][name] = stat
+            for ctx, stats in list(by_context.items()):
+                for stat in self.derive_stats(stats):
+                    merge_stat(trial_stats, with_context(stat, ctx))
+
+            instances_by_context: dict[Context, list[tuple[Instance, list[Stat]]]] = defaultdict(list)
+            for instance, stats in stats_by_instance.values():
+                instances_by_context[context_of(instance)].append((instance, stats))
+            for ctx, items in instances_by_context.items():
+                for stat in self.derive_per_instance_stats(adapter_spec, items):
+                    merge_stat(trial_stats, with_context(stat, ctx))
+
+            states_by_context: dict[Context, list[RequestState]] = defaultdict(list)
+            for state in scenario_state.request_states:
+                if state.train_trial_index == trial and state.reference_index is None:
+                    states_by_context[context_of(state.instance)].append(state)
+            for ctx, states in states_by_context.items():
+                for stat in self.evaluate_instances(states):
+                    merge_stat(trial_stats, with_context(stat, ctx))
+
+            for stat in compute_worst_case_stats(per_instance):
+                merge_stat(trial_stats, stat)
+
+            for stat in trial_stats.values():
+                merge_stat(global_stats, stat.take_mean())
+            all_per_instance.extend(per_instance)
+        return MetricResult(list(global_stats.values()), all_per_instance)
+
+    def evaluate_instance(
+        self, scenario_state: ScenarioState, trial: int, instance: Instance, context: MetricContext
+    ) -> list[Stat]:
+        adapter_spec = scenario_state.adapter_spec
+        stats: list[Stat] = []
+        generation_states = scenario_state.get_request_states(trial, instance, None)
+        if generation_states:
+            stats += self.evaluate_generation(adapter_spec, generation_states[0], context)
+        reference_states: list[RequestState] = []
+        for index in range(len(instance.references)):
+            reference_states += scenario_state.get_request_states(trial, instance, index)
+        if reference_states:
+            stats += self.evaluate_references(adapter_spec, reference_states, context)
+        return stats
+
+    def evaluate_generation(self, adapter_spec: AdapterSpec, request_state: RequestState, context: MetricContext) -> list[Stat]:
+        return []
+
+    def evaluate_references(
+        self, adapter_spec: AdapterSpec, reference_request_states: list[RequestState], context: MetricContext
+    ) -> list[Stat]:
+        return []
+
+    def evaluate_instances(self, request_states: list[RequestState]) -> list[Stat]:
+        return []
+
+    def derive_stats(self, stats: dict[MetricName, Stat]) -> list[Stat]:
+        return []
+
+    def derive_per_instance_stats(self, adapter_spec: AdapterSpec, items: list[tuple[Instance, list[Stat]]]) -> list[Stat]:
+        return []
+
+
+ROBUSTNESS_WORST = PerturbationDescription(name="robustness", robustness=True, fairness=False, computed_on="worst")
+FAIRNESS_WORST = PerturbationDescription(name="fairness", robustness=False, fairness=True, computed_on="worst")
+
+
+def compute_worst_case_stats(per_instance: list[PerInstanceStats]) -> list[Stat]:
+    """Robustness, fairness and per-perturbation worst cases over an instance's original and copies (§5.5)."""
+    groups: dict[tuple[MetricName, str], list[Stat]] = defaultdict(list)
+    for entry in per_instance:
+        for stat in entry.stats:
+            groups[(replace(stat.name, perturbation=None), entry.instance_id)].append(stat)
+
+    results: dict[MetricName, Stat] = {}
+    for (base_name, _), stats in groups.items():
+        original = next((s for s in stats if s.name.perturbation is None), None)
+        robustness = Stat(replace(base_name, perturbation=ROBUSTNESS_WORST))
+        fairness = Stat(replace(base_name, perturbation=FAIRNESS_WORST))
+        individual: dict[PerturbationDescription, Stat] = {}
+        for stat in stats:
+            perturbation = stat.name.perturbation
+            if perturbation is None:
+                continue
+            if perturbation.robustness:
+                robustness.merge(stat)
+            if perturbation.fairness:
+                fairness.merge(stat)
+            worst = replace(perturbation, computed_on="worst")
+            individual.setdefault(worst, Stat(replace(base_name, perturbation=worst))).merge(stat)
+        accumulators = [robustness, fairness]
+        for worst, accumulator in individual.items():
+            if original is not None:
+                as_original = replace(worst, computed_on="original")
+                merge_stat(results, original.with_name(replace(base_name, perturbation=as_original)))
+            accumulators.append(accumulator)
+        for accumulator in accumulators:
+            if original is not None:
+                accumulator.merge(original)
+            if accumulator.count > 0:
+                merge_stat(results, Stat(accumulator.name).add(accumulator.min))
+    return list(results.values())
+
+
+def create_metric(spec: MetricSpec) -> Metric | None:
+    """Build the metric named by a MetricSpec; None (with one warning) when holistic lacks it."""
+    module_name, _, class_name = spec.class_name.rpartition(".")
+    short_module = module_name.rsplit(".", 1)[-1]
+    try:
+        module = importlib.import_module(f"holistic.metrics.{short_module}")
+        cls = getattr(module, class_name)
+    except (ImportError, AttributeError):
+        log.warning("metric %s is not implemented yet; its stats are skipped", spec.class_name)
+        return None
+    try:
+        inspect.signature(cls).bind(**spec.args)
+    except TypeError as e:
+        raise DescriptionError(f"bad arguments for metric {class_name}: {e}") from None
+    return cls(**spec.args)

@@ -1,0 +1,127 @@
+"""Gold-versus-prediction functions used by BasicMetric (§5.2 table)."""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Callable
+
+_ARTICLES = re.compile(r"\b(a|an|the)\b", re.UNICODE)
+_PUNCTUATION = set(string.punctuation)
+
+
+def normalize_text(text: str) -> str:
+    """Lowercase, drop punctuation and articles, collapse whitespace (SQuAD/QuAC normalisation)."""
+    text = text.lower()
+    text = "".join(ch for ch in text if ch not in _PUNCTUATION)
+    text = _ARTICLES.sub(" ", text)
+    return " ".join(text.split())
+
+
+def exact_match(gold: str, pred: str | None) -> float:
+    if not pred:
+        return 0
+    return 1 if gold.strip() == pred.strip() else 0
+
+
+def quasi_exact_match(gold: str, pred: str | None) -> float:
+    if not pred:
+        return 0
+    return 1 if normalize_text(gold) == normalize_text(pred) else 0
+
+
+def prefix_exact_match(gold: str, pred: str | None) -> float:
+    if not pred:
+        return 0
+    return 1 if pred.strip().startswith(gold.strip()) else 0
+
+
+def quasi_prefix_exact_match(gold: str, pred: str | None) -> float:
+    if not pred:
+        return 0
+    return 1 if normalize_text(pred).startswith(normalize_text(gold)) else 0
+
+
+def f1_score(gold: str, pred: str | None) -> float:
+    """F-measure between the sets of normalised whitespace tokens (NLTK's f_measure on sets)."""
+    if pred is None:
+        return 0.0
+    gold_tokens = set(normalize_text(gold).split())
+    pred_tokens = set(normalize_text(pred).split())
+    if not gold_tokens or not pred_tokens:
+        return 0.0
+    common = len(gold_tokens & pred_tokens)
+    if common == 0:
+        return 0.0
+    precision = common / len(pred_tokens)
+    recall = common / len(gold_tokens)
+    return 1.0 / (0.5 / precision + 0.5 / recall)
+
+
+def exact_match_indicator(gold: str, pred: str | None, indicator: str = " ") -> float:
+    """Compare only what follows the last space (GSM's final number, Dyck's last symbol)."""
+    if pred is None:
+        return 0
+    gold = gold.split(indicator)[-1]
+    pred = pred.split(indicator)[-1]
+    return exact_match(gold, pred)
+
+
+def _extract_set(text: str, first_line_only: bool) -> set[str]:
+    if first_line_only:
+        text = text.split("\n")[0]
+    if text.strip() == "Nothing.":
+        return set()
+    text = text.replace(".", "")
+    text = text.split(" is ")[-1]
+    return {part.strip() for part in text.split(" and ")}
+
+
+def _set_scores(gold: str, pred: str | None) -> tuple[set[str], set[str]]:
+    return _extract_set(gold, False), _extract_set(pred or "", True)
+
+
+def exact_set_match(gold: str, pred: str | None) -> float:
+    g, p = _set_scores(gold, pred)
+    return float(g == p)
+
+
+def iou_set_match(gold: str, pred: str | None) -> float:
+    g, p = _set_scores(gold, pred)
+    if not g:
+        return float(not p)
+    return len(g & p) / len(g | p)
+
+
+def f1_set_match(gold: str, pred: str | None) -> float:
+    g, p = _set_scores(gold, pred)
+    if not g:
+        return float(not p)
+    return 2 * len(g & p) / (len(g) + len(p))
+
+
+def absolute_value_difference(gold: str, pred: str | None) -> float:
+    def parse(text: str | None) -> int | None:
+        try:
+            return int((text or "").replace(",", "").strip())
+        except ValueError:
+            return None
+
+    g, p = parse(gold), parse(pred)
+    if g is None or p is None:
+        return 0.0
+    return float(abs(g - p))
+
+
+REFERENCE_METRICS: dict[str, Callable[[str, str | None], float]] = {
+    "exact_match": exact_match,
+    "quasi_exact_match": quasi_exact_match,
+    "prefix_exact_match": prefix_exact_match,
+    "quasi_prefix_exact_match": quasi_prefix_exact_match,
+    "f1_score": f1_score,
+    "exact_match_indicator": exact_match_indicator,
+    "exact_set_match": exact_set_match,
+    "iou_set_match": iou_set_match,
+    "f1_set_match": f1_set_match,
+    "absolute_value_difference": absolute_value_difference,
+}

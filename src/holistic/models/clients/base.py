@@ -1,0 +1,75 @@
+"""The client interface: a client turns a batch of Requests into RequestResults.
+
+API clients implement `make_request` and are fanned out over threads by the executor; local clients set
+`batched = True` and implement `make_requests`, receiving every request of a run at once so they can sort,
+pad and batch them. Clients own their cache keys (HELM's raw requests) and use `ClientContext.cache`.
+"""
+
+from __future__ import annotations
+
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from holistic.models.cache import CacheRegistry, RequestCache
+from holistic.models.credentials import Credentials, scrub
+from holistic.models.registry import ModelMetadata
+from holistic.models.request import Request, RequestResult, failed_result
+
+ProgressCallback = Callable[[int], None]
+
+
+@dataclass
+class ClientContext:
+    """What every client may use: the caches, the credentials, per-model options."""
+
+    caches: CacheRegistry
+    credentials: Credentials
+    model_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Per-model options (device, dtype, base_url, ...) from deployments or model arguments."""
+
+    def cache(self, organization: str) -> RequestCache:
+        return self.caches.for_organization(organization)
+
+
+class Client(ABC):
+    batched: ClassVar[bool] = False
+    """Whether the executor should hand this client all requests at once."""
+
+    max_concurrency: ClassVar[int | None] = None
+    """Upper bound on threads the executor uses for this client (None: the executor's setting)."""
+
+    def __init__(self, model: ModelMetadata, context: ClientContext) -> None:
+        self.model = model
+        self.context = context
+
+    @abstractmethod
+    def make_request(self, request: Request) -> RequestResult:
+        """Answer one request (from the cache when possible). Never raises for model-side failures."""
+
+    def make_requests(self, requests: list[Request], progress: ProgressCallback | None = None) -> list[RequestResult]:
+        """Answer many requests; batched clients override this."""
+        results = []
+        for request in requests:
+            results.append(self.make_request(request))
+            if progress:
+                progress(1)
+        return results
+
+    def cached_call(
+        self, cache: RequestCache, raw_request: dict[str, Any], compute: Callable[[], dict[str, Any]]
+    ) -> tuple[dict[str, Any], bool]:
+        """Look `raw_request` up in the cache, else compute it, timing the call as HELM does."""
+
+        def timed() -> dict[str, Any]:
+            start = time.time()
+            response = compute()
+            return {**response, "request_time": time.time() - start, "request_datetime": int(start)}
+
+        return cache.get_or_compute(raw_request, timed)
+
+    def failure(self, error: BaseException | str) -> RequestResult:
+        message = f"{type(error).__name__}: {error}" if isinstance(error, BaseException) else error
+        return failed_result(scrub(message, self.context.credentials))

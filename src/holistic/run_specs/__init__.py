@@ -1,0 +1,64 @@
+"""Run-spec functions: one small module per scenario key that builds its RunSpec.
+
+A module `holistic/run_specs/<key>.py` defines `run_spec(**scenario_args) -> RunSpec`; its keyword
+parameters are the scenario arguments a description may give. Modules are found by name, so listing the
+scenarios imports nothing and `helm-run --help` stays instant. Keys whose module name differs are in
+ALIASES.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable
+from pathlib import Path
+
+from holistic.errors import DescriptionError, UnknownNameError, one_of
+from holistic.specs import RunSpec
+
+# Keys that share a module with another key: key -> (module, function name).
+ALIASES: dict[str, tuple[str, str]] = {
+    "summarization_xsum_sampled": ("summarization", "run_spec_xsum_sampled"),
+    "summarization_xsum": ("summarization", "run_spec_xsum"),
+    "summarization_cnndm": ("summarization", "run_spec_cnndm"),
+}
+_NOT_RUN_SPECS = {"presets", "summarization"}
+
+
+def run_spec_names() -> list[str]:
+    """Every scenario key a description can start with (imports nothing)."""
+    here = Path(__file__).parent
+    names = {m.name for m in pkgutil.iter_modules([str(here)]) if not m.name.startswith("_")}
+    return sorted((names - _NOT_RUN_SPECS) | set(ALIASES))
+
+
+def get_run_spec_function(name: str) -> Callable[..., RunSpec]:
+    if name in ALIASES:
+        module_name, function_name = ALIASES[name]
+    elif name in run_spec_names():
+        module_name, function_name = name, "run_spec"
+    else:
+        raise UnknownNameError(f"unknown scenario '{name}' ({one_of(run_spec_names())})")
+    module = importlib.import_module(f"holistic.run_specs.{module_name}")
+    return getattr(module, function_name)
+
+
+def build_run_spec(name: str, args: dict) -> RunSpec:
+    """Call the run-spec function, turning argument mistakes into a one-line error."""
+    function = get_run_spec_function(name)
+    signature = inspect.signature(function)
+    parameters = signature.parameters
+    unknown = [k for k in args if k not in parameters]
+    if unknown and not any(p.kind is p.VAR_KEYWORD for p in parameters.values()):
+        valid = [p for p in parameters if p != "kwargs"]
+        raise DescriptionError(
+            f"unknown argument '{unknown[0]}' for scenario {name} "
+            f"({('valid: ' + ', '.join(valid)) if valid else 'it takes no arguments'})"
+        )
+    missing = [
+        p.name for p in parameters.values() if p.default is inspect.Parameter.empty and p.kind is p.POSITIONAL_OR_KEYWORD and p.name not in args
+    ]
+    if missing:
+        raise DescriptionError(f"missing argument '{missing[0]}' for scenario {name} (add {missing[0]}=<value>)")
+    return function(**args)

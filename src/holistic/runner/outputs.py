@@ -1,0 +1,63 @@
+"""The files of a run directory (§3.5), written atomically; stats.json last, as the completion marker."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from holistic.adaptation.request_state import ScenarioState
+from holistic.jsonio import asdict_with_nones, asdict_without_nones, atomic_write_text, write_json
+from holistic.metrics.statistic import PerInstanceStats, Stat
+from holistic.scenarios.base import Scenario
+from holistic.specs import RunSpec
+
+RUN_FILES = ("run_spec.json", "scenario.json", "scenario_state.json", "per_instance_stats.json", "stats.json")
+COMPLETION_MARKER = "stats.json"
+
+
+def run_directory(output_path: str | os.PathLike, suite: str, run_spec: RunSpec) -> Path:
+    return Path(output_path, "runs", suite, run_spec.name)
+
+
+def is_complete(directory: Path) -> bool:
+    return all((directory / name).exists() for name in RUN_FILES)
+
+
+def write_run(
+    directory: Path,
+    run_spec: RunSpec,
+    scenario: Scenario,
+    scenario_state: ScenarioState,
+    per_instance_stats: list[PerInstanceStats],
+    stats: list[Stat],
+) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    # A rerun replaces a complete run: remove the marker first so a crash mid-way never looks complete.
+    (directory / COMPLETION_MARKER).unlink(missing_ok=True)
+    write_json(directory / "run_spec.json", run_spec)
+    scenario_record = {
+        "name": scenario.name,
+        "description": scenario.description,
+        "tags": list(scenario.tags),
+        "output_path": scenario.output_path,
+        "scenario_spec": asdict_without_nones(run_spec.scenario_spec),
+        "definition_path": scenario.definition_path,
+        "instances": asdict_without_nones(scenario_state.instances),
+    }
+    write_json(directory / "scenario.json", scenario_record)
+    write_json(directory / "scenario_state.json", scenario_state)
+    write_json(directory / "per_instance_stats.json", per_instance_stats)
+    write_json(directory / "stats.json", stats)
+
+
+def write_suite_files(output_path: str | os.PathLike, suite: str, run_specs: list[RunSpec]) -> None:
+    """`runs/<suite>/run_specs.json` (every RunSpec, None fields kept, as HELM) and `runs/latest`."""
+    suite_dir = Path(output_path, "runs", suite)
+    suite_dir.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(suite_dir / "run_specs.json", json.dumps(asdict_with_nones(run_specs), indent=2))
+    latest = Path(output_path, "runs", "latest")
+    tmp = latest.with_name(".latest.tmp")
+    tmp.unlink(missing_ok=True)
+    os.symlink(suite, tmp)
+    os.replace(tmp, latest)

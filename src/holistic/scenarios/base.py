@@ -1,0 +1,136 @@
+"""Instances, references and the Scenario base class (HELM v0.1.0 data model, §3.1)."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from holistic.errors import DescriptionError, UnknownNameError
+from holistic.specs import ScenarioSpec
+
+TRAIN_SPLIT = "train"
+VALID_SPLIT = "valid"
+TEST_SPLIT = "test"
+EVAL_SPLITS = (VALID_SPLIT, TEST_SPLIT)
+CORRECT_TAG = "correct"
+
+
+@dataclass(frozen=True)
+class Reference:
+    output: str
+    """The reference text."""
+
+    tags: list[str]
+    """`correct`, ranking tags (`relevance=2`), ..."""
+
+    @property
+    def is_correct(self) -> bool:
+        return CORRECT_TAG in self.tags
+
+
+@dataclass(frozen=True)
+class PerturbationDescription:
+    name: str
+    """Name of the perturbation."""
+
+    robustness: bool = False
+    """Whether it measures robustness."""
+
+    fairness: bool = False
+    """Whether it measures fairness."""
+
+    computed_on: str = "perturbed"
+    """`perturbed`, `original` or `worst`."""
+
+    seed: int | None = None
+    """Seed index of the perturbed copy (None for the first). Concrete perturbations subclass this."""
+
+
+@dataclass(frozen=True, eq=False)
+class Instance:
+    """One example. Instances compare by identity, as HELM's do."""
+
+    input: str
+    """The input text."""
+
+    references: list[Reference]
+    """Candidate or gold outputs."""
+
+    split: str | None = None
+    """`train`, `valid` or `test`."""
+
+    sub_split: str | None = None
+    """A finer group (e.g. `toxic`)."""
+
+    id: str | None = None
+    """`id<position>` in the scenario's full list, assigned by the runner."""
+
+    perturbation: PerturbationDescription | None = None
+    """Set on perturbed copies."""
+
+    contrast_inputs: list[str] | None = None
+    """Inputs of the contrast set (boolq, imdb)."""
+
+    contrast_references: list[list[Reference]] | None = None
+    """References of each contrast input."""
+
+    @property
+    def first_correct_reference(self) -> Reference | None:
+        for reference in self.references:
+            if reference.is_correct:
+                return reference
+        return None
+
+    def with_id(self, instance_id: str) -> Instance:
+        return replace(self, id=instance_id)
+
+
+class Scenario(ABC):
+    """Subclasses set `name`, `description`, `tags` and implement `get_instances`.
+
+    The runner sets `output_path` (`<output>/scenarios/<name>`) and `data_mirror` before calling
+    `get_instances`; scenarios fetch files through `holistic.scenarios.download.ensure_file_downloaded`.
+    """
+
+    name: str = ""
+    description: str = ""
+    tags: list[str] = []
+
+    output_path: str = ""
+    data_mirror: str | None = None
+
+    @abstractmethod
+    def get_instances(self) -> list[Instance]:
+        """Every instance, train and eval, in a deterministic order."""
+
+    @property
+    def definition_path(self) -> str:
+        module = type(self).__module__.rsplit(".", 1)[-1]
+        return f"https://github.com/stanford-crfm/helm/blob/main/src/helm/benchmark/scenarios/{module}.py"
+
+    def data_path(self, *parts: str) -> Path:
+        return Path(self.output_path, *parts)
+
+
+def _resolve(class_name: str) -> type[Scenario]:
+    """Map HELM's class name (`helm.benchmark.scenarios.<module>.<Class>`) to holistic's implementation."""
+    module_name, _, cls_name = class_name.rpartition(".")
+    short_module = module_name.rsplit(".", 1)[-1]
+    try:
+        module = importlib.import_module(f"holistic.scenarios.{short_module}")
+        return getattr(module, cls_name)
+    except (ImportError, AttributeError):
+        raise UnknownNameError(f"scenario class {class_name} is not implemented") from None
+
+
+def create_scenario(spec: ScenarioSpec) -> Scenario:
+    cls = _resolve(spec.class_name)
+    try:
+        inspect.signature(cls).bind(**spec.args)
+    except TypeError as e:
+        raise DescriptionError(f"bad arguments for scenario {cls.name or cls.__name__}: {e}") from None
+    return cls(**spec.args)
