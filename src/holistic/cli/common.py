@@ -100,6 +100,13 @@ def run_entries(args: argparse.Namespace, entries: list[tuple[str, int, list[str
         error_line(problem)
         return EXIT_USAGE
 
+    from holistic.models.deployments import load_deployments
+
+    try:
+        load_deployments(args.local_path)  # deployments may add model names the descriptions use
+    except HolisticError as e:
+        error_line(str(e))
+        return EXIT_USAGE
     status = EXIT_OK
     run_specs = []
     for description, priority, groups in entries:

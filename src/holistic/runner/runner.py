@@ -21,6 +21,7 @@ from holistic.metrics.tokens_metric import TokensMetric
 from holistic.models.cache import CacheRegistry
 from holistic.models.clients import ClientContext
 from holistic.models.credentials import load_credentials
+from holistic.models.deployments import load_deployments
 from holistic.models.window_service import get_window_service
 from holistic.runner.outputs import is_complete, run_directory, write_run, write_suite_files
 from holistic.scenarios import create_scenario
@@ -69,7 +70,9 @@ class Runner:
     def __init__(self, options: RunnerOptions) -> None:
         self.options = options
         self.caches = CacheRegistry(options.local_path)
-        self.client_context = ClientContext(self.caches, load_credentials(options.local_path))
+        self.client_context = ClientContext(
+            self.caches, load_credentials(options.local_path), load_deployments(options.local_path)
+        )
         self.executor = Executor(self.client_context, options.num_threads)
 
     def run_all(self, run_specs: list[RunSpec]) -> list[RunOutcome]:

@@ -1,0 +1,86 @@
+"""Builds the engine for a loaded model: batch sizes from the memory at hand, threads, and a packing check."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from holistic.errors import ConfigError
+from holistic.models.local.engine import Job, PackedEngine
+from holistic.models.local.loading import LoadedModel, ModelSource, available_memory_bytes, load_model
+
+log = logging.getLogger(__name__)
+
+_CHECKED: dict[int, bool] = {}
+
+
+def _positive_int(options: dict[str, Any], name: str) -> int | None:
+    if name not in options:
+        return None
+    try:
+        value = int(options[name])
+    except (TypeError, ValueError):
+        value = 0
+    if value <= 0:
+        raise ConfigError(f"option {name}={options[name]!r} must be a positive integer")
+    return value
+
+
+def make_engine(source: ModelSource, device: str, dtype: str, options: dict[str, Any]) -> PackedEngine:
+    import torch
+
+    threads = _positive_int(options, "num_threads")
+    if threads:
+        torch.set_num_threads(threads)
+    loaded = load_model(source, device, dtype)
+    config = loaded.model.config
+    layers = int(getattr(config, "num_hidden_layers", 0) or getattr(config, "n_layer", 12))
+    heads = int(getattr(config, "num_attention_heads", 0) or getattr(config, "n_head", 12))
+    kv_heads = int(getattr(config, "num_key_value_heads", 0) or heads)
+    hidden = int(getattr(config, "hidden_size", 0) or getattr(config, "n_embd", 768))
+    head_dim = int(getattr(config, "head_dim", 0) or hidden // heads)
+    element = 4 if dtype == "float32" else 2
+    kv_bytes_per_token = 2 * layers * kv_heads * head_dim * element
+    if device.startswith("cuda"):
+        free, _ = torch.cuda.mem_get_info(torch.device(device))
+        budget, chunk, streams = free // 4, 4096, 256
+    else:
+        # Small chunks keep CPU matrix products efficient and activations small; the cache gets 1/8 of free RAM.
+        budget, chunk, streams = min(available_memory_bytes() // 8, 2 << 30), 512, 64
+    engine = PackedEngine(
+        loaded.model,
+        eos_ids=loaded.eos_ids,
+        chunk_tokens=_positive_int(options, "batch_tokens") or chunk,
+        max_streams=_positive_int(options, "max_streams") or streams,
+        kv_budget_tokens=max(budget // kv_bytes_per_token, 4096),
+        attention_budget_bytes=max(budget // 4, 64 << 20),
+    )
+    engine.packing = _packing_works(engine, loaded)
+    return engine
+
+
+def _packing_works(engine: PackedEngine, loaded: LoadedModel) -> bool:
+    """Whether packed rows with custom masks give what separate runs give (checked once per model)."""
+    key = id(loaded)
+    if key not in _CHECKED:
+        vocab = int(getattr(loaded.model.config, "vocab_size", 1000))
+        base = [(37 * i + 11) % vocab for i in range(1, 9)]
+        jobs = [Job(base, echo=True, top_k=1), Job([*base[:4], *reversed(base[4:])], echo=True, top_k=1, max_new_tokens=2)]
+        packed: dict[int, Any] = {}
+        alone: dict[int, Any] = {}
+        try:
+            engine.packing = True
+            engine.run(jobs, lambda done: packed.update(done))
+            engine.packing = False
+            engine.run(jobs, lambda done: alone.update(done))
+            tolerance = 1e-3 if loaded.dtype == "float32" else 5e-2
+            error = max(
+                abs(a - b) for i in range(len(jobs)) for a, b in zip(packed[i].prompt_logprobs, alone[i].prompt_logprobs)
+            )
+            _CHECKED[key] = error <= tolerance
+            if not _CHECKED[key]:
+                log.warning("packed batches differ from single runs on %s (%.2g); running requests one at a time", loaded.source.location, error)
+        except Exception as e:  # noqa: BLE001 - architectures that reject custom masks run requests one by one
+            log.warning("packed batches unsupported on %s (%s); running requests one at a time", loaded.source.location, e)
+            _CHECKED[key] = False
+    return _CHECKED[key]
