@@ -25,6 +25,10 @@ log = logging.getLogger(__name__)
 
 TopK = list[tuple[int, float]]
 
+# Rows per forward pass at least: MKL computes products of fewer rows with other kernels that round differently,
+# so without this a request's log-probabilities would depend (by ~1e-5) on what it was batched with.
+MIN_ROWS = 16
+
 
 @dataclass
 class Job:
@@ -145,7 +149,10 @@ class PackedEngine:
 
     def log_softmax(self, hidden: torch.Tensor) -> torch.Tensor:
         """Float32 log-probabilities over the vocabulary for hidden states (R, H)."""
-        logits = torch.nn.functional.linear(hidden.float(), self._head_weight, self._head_bias)
+        rows = hidden.shape[0]
+        if rows < MIN_ROWS:
+            hidden = torch.cat([hidden, hidden.new_zeros(MIN_ROWS - rows, hidden.shape[1])])
+        logits = torch.nn.functional.linear(hidden.float(), self._head_weight, self._head_bias)[:rows]
         scale = getattr(self.config, "logit_scale", None)
         if scale:
             logits = logits * scale
@@ -275,25 +282,33 @@ class _Run:
         stream = self.generated_owner[node]
         return np.concatenate([self.paths[stream.job], np.asarray([*stream.fed, node], dtype=np.int64)])
 
-    def _mask(self, nodes: list[int]) -> np.ndarray | None:
+    def _mask(self, nodes: list[int], padding: int) -> np.ndarray | None:
         if not self.e.packing:
             return None  # one prompt, fed in order: the model's own causal mask is the right one
         keys = np.concatenate([self.live, np.asarray(nodes, dtype=np.int64)])
-        if keys.size and int(keys.max()) >= self.column.size:
-            self.column = np.full(int(keys.max()) * 2 + 1, -1, dtype=np.int64)
-        self.column[keys] = np.arange(keys.size)
-        mask = np.zeros((len(nodes), keys.size), dtype=bool)
+        real = keys[keys >= 0]
+        if real.size and int(real.max()) >= self.column.size:
+            self.column = np.full(int(real.max()) * 2 + 1, -1, dtype=np.int64)
+        self.column[real] = np.nonzero(keys >= 0)[0]
+        mask = np.zeros((len(nodes) + padding, keys.size + padding), dtype=bool)
         for row, node in enumerate(nodes):
             columns = self.column[self._sees(node)]
             assert (columns >= 0).all(), "a node's ancestor is missing from the cache"
             mask[row, columns] = True
-        self.column[keys] = -1
+        self.column[real] = -1
+        # Padding rows see only themselves.
+        mask[len(nodes) :, keys.size :] = np.eye(padding, dtype=bool)
         return mask
 
     def _feed(self, nodes: list[int], tokens: list[int], positions: list[int]) -> torch.Tensor:
-        hidden = self.e._forward(self.cache, tokens, positions, self._mask(nodes))
-        self.live = np.concatenate([self.live, np.asarray(nodes, dtype=np.int64)])
-        return hidden
+        """Hidden states of `nodes`. Short rows are padded to MIN_ROWS (see there); padding keys stay in the
+        cache, never seen, until the next compaction (negative ids)."""
+        padding = max(0, MIN_ROWS - len(nodes)) if self.e.packing else 0
+        mask = self._mask(nodes, padding)
+        hidden = self.e._forward(self.cache, tokens + [tokens[0]] * padding, positions + [0] * padding, mask)
+        dummies = np.arange(-1, -padding - 1, -1, dtype=np.int64)
+        self.live = np.concatenate([self.live, np.asarray(nodes, dtype=np.int64), dummies])
+        return hidden[: len(nodes)]
 
     def _compact(self, needed: np.ndarray) -> None:
         keep = np.nonzero(np.isin(self.live, needed))[0]
