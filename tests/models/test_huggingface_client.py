@@ -31,7 +31,9 @@ def _one_thread():
 
 
 def new_client(tmp_path, name: str = "prod_env", **options):
-    context = ClientContext(CacheRegistry(tmp_path / name), Credentials({}, "test"), {MODEL: options} if options else {})
+    context = ClientContext(
+        CacheRegistry(tmp_path / name), Credentials({}, "test"), {MODEL: options} if options else {}
+    )
     return get_client(MODEL, context)
 
 
@@ -45,8 +47,8 @@ def model():
 
 @pytest.fixture(scope="module")
 def tokenizer():
-    from holistic.models.tokenizers import get_tokenizer
     from holistic.models.registry import get_model
+    from holistic.models.tokenizers import get_tokenizer
 
     return get_tokenizer(get_model(MODEL).tokenizer)
 
@@ -80,7 +82,9 @@ def test_greedy_generation_is_deterministic_and_token_by_token_argmax(tmp_path, 
 
 def test_echo_prompt_logprobs_equal_a_forward_pass(tmp_path, model, tokenizer):
     prompt = "Question: What is two plus two?\nAnswer: four"
-    result = new_client(tmp_path).make_request(request(prompt, echo_prompt=True, max_tokens=0, top_k_per_token=3))
+    result = new_client(tmp_path).make_request(
+        request(prompt, echo_prompt=True, max_tokens=0, top_k_per_token=3)
+    )
     completion = result.completions[0]
     ids = tokenizer.encode(prompt)
     assert completion.text == prompt
@@ -120,7 +124,9 @@ def assert_same(a, b, tolerance: float = 1e-5) -> None:
         assert [t.logprob for t in x.tokens] == pytest.approx([t.logprob for t in y.tokens], abs=tolerance)
         for s, t in zip(x.tokens, y.tokens):
             assert list(s.top_logprobs) == list(t.top_logprobs)
-            assert list(s.top_logprobs.values()) == pytest.approx(list(t.top_logprobs.values()), abs=tolerance)
+            assert list(s.top_logprobs.values()) == pytest.approx(
+                list(t.top_logprobs.values()), abs=tolerance
+            )
 
 
 def test_batched_and_one_at_a_time_results_are_identical(tmp_path):
@@ -152,7 +158,9 @@ def test_stop_sequences_and_max_tokens_truncate_as_helm(tmp_path, tokenizer):
     assert len(texts) == 12 and full.finish_reason == {"reason": "length"}
 
     def generate(name: str, **kwargs):
-        return new_client(tmp_path, name).make_request(request(prompt, max_tokens=12, **kwargs)).completions[0]
+        return (
+            new_client(tmp_path, name).make_request(request(prompt, max_tokens=12, **kwargs)).completions[0]
+        )
 
     # A stop sequence that starts a token: text and tokens are cut before it.
     stop = texts[3]
@@ -250,13 +258,19 @@ def test_window_service_loads_the_tokenizer_without_the_weights():
         "assert ws.get_num_tokens(cut) == 10 and text.startswith(cut)\n"
         "print(loaded_models(), 'torch' in sys.modules, 'transformers' in sys.modules)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
     assert out == ["[]", "False", "False"]
 
 
 def test_bfloat16_is_close_to_float32(tmp_path):
     prompt = "Question: What is the capital of Italy?\nAnswer: Rome"
     fp32 = new_client(tmp_path, "a").make_request(request(prompt, echo_prompt=True, max_tokens=0))
-    bf16 = new_client(tmp_path, "b", dtype="bfloat16").make_request(request(prompt, echo_prompt=True, max_tokens=0))
-    errors = [abs(a.logprob - b.logprob) for a, b in zip(fp32.completions[0].tokens, bf16.completions[0].tokens)]
+    bf16 = new_client(tmp_path, "b", dtype="bfloat16").make_request(
+        request(prompt, echo_prompt=True, max_tokens=0)
+    )
+    errors = [
+        abs(a.logprob - b.logprob) for a, b in zip(fp32.completions[0].tokens, bf16.completions[0].tokens)
+    ]
     assert 0 < max(errors) < 0.5 and not math.isnan(max(errors))

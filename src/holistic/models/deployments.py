@@ -47,7 +47,9 @@ def load_deployments(local_path: str | os.PathLike) -> dict[str, dict[str, Any]]
     options: dict[str, dict[str, Any]] = {}
     for entry in entries:
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or "/" not in entry["name"]:
-            raise ConfigError(f"{path}: every deployment needs a name '<organization>/<name>' (got {entry!r})")
+            raise ConfigError(
+                f"{path}: every deployment needs a name '<organization>/<name>' (got {entry!r})"
+            )
         name = entry["name"]
         spec = entry.get("client_spec") or {}
         args = dict(spec.get("args") or {}) if isinstance(spec, dict) else {}
@@ -68,7 +70,10 @@ def _metadata(path: Path, name: str, entry: dict[str, Any], weights: dict[str, s
     if base_name != name:
         changes["display_name"] = entry.get("display_name", name)
     if weights:
-        changes["args"] = {**{k: v for k, v in base.args.items() if k not in ("bundled_package", "gguf_file")}, **weights}
+        changes["args"] = {
+            **{k: v for k, v in base.args.items() if k not in ("bundled_package", "gguf_file")},
+            **weights,
+        }
     if "tokenizer_name" in entry:
         changes["tokenizer"] = str(entry["tokenizer_name"])
     if "max_sequence_length" in entry:

@@ -48,7 +48,9 @@ class HuggingFaceClient(Client):
         self.options = dict(context.model_options.get(model.name, {}))
         unknown = set(self.options) - set(OPTION_NAMES) - {"pretrained_model_name_or_path"}
         if unknown:
-            raise ConfigError(f"unknown option(s) {sorted(unknown)} for {model.name} (valid: {', '.join(OPTION_NAMES)})")
+            raise ConfigError(
+                f"unknown option(s) {sorted(unknown)} for {model.name} (valid: {', '.join(OPTION_NAMES)})"
+            )
         self.source = resolve_source(model)
         self.device = resolve_device(self.options.get("device"))
         self.dtype = resolve_dtype(self.options.get("dtype"), self.device)
@@ -80,7 +82,9 @@ class HuggingFaceClient(Client):
     def make_request(self, request: Request) -> RequestResult:
         return self.make_requests([request])[0]
 
-    def make_requests(self, requests: list[Request], progress: ProgressCallback | None = None) -> list[RequestResult]:
+    def make_requests(
+        self, requests: list[Request], progress: ProgressCallback | None = None
+    ) -> list[RequestResult]:
         cache = self.context.cache(ORGANIZATION_CACHE)
         raws = [self.raw_request(r) for r in requests]
         results: list[RequestResult | None] = [None] * len(requests)
@@ -97,7 +101,13 @@ class HuggingFaceClient(Client):
         if waiting:
             firsts = [indices[0] for indices in waiting.values()]
             try:
-                self._compute([requests[i] for i in firsts], [raws[i] for i in firsts], list(waiting.values()), results, progress)
+                self._compute(
+                    [requests[i] for i in firsts],
+                    [raws[i] for i in firsts],
+                    list(waiting.values()),
+                    results,
+                    progress,
+                )
             except Exception as e:  # noqa: BLE001 - a load or compute failure fails the requests, not the run
                 log.exception("local model %s failed", self.model.name)
                 for indices in waiting.values():

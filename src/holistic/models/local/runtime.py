@@ -65,7 +65,10 @@ def _packing_works(engine: PackedEngine, loaded: LoadedModel) -> bool:
     if key not in _CHECKED:
         vocab = int(getattr(loaded.model.config, "vocab_size", 1000))
         base = [(37 * i + 11) % vocab for i in range(1, 9)]
-        jobs = [Job(base, echo=True, top_k=1), Job([*base[:4], *reversed(base[4:])], echo=True, top_k=1, max_new_tokens=2)]
+        jobs = [
+            Job(base, echo=True, top_k=1),
+            Job([*base[:4], *reversed(base[4:])], echo=True, top_k=1, max_new_tokens=2),
+        ]
         packed: dict[int, Any] = {}
         alone: dict[int, Any] = {}
         try:
@@ -75,12 +78,22 @@ def _packing_works(engine: PackedEngine, loaded: LoadedModel) -> bool:
             engine.run(jobs, lambda done: alone.update(done))
             tolerance = 1e-3 if loaded.dtype == "float32" else 5e-2
             error = max(
-                abs(a - b) for i in range(len(jobs)) for a, b in zip(packed[i].prompt_logprobs, alone[i].prompt_logprobs)
+                abs(a - b)
+                for i in range(len(jobs))
+                for a, b in zip(packed[i].prompt_logprobs, alone[i].prompt_logprobs)
             )
             _CHECKED[key] = error <= tolerance
             if not _CHECKED[key]:
-                log.warning("packed batches differ from single runs on %s (%.2g); running requests one at a time", loaded.source.location, error)
+                log.warning(
+                    "packed batches differ from single runs on %s (%.2g); running requests one at a time",
+                    loaded.source.location,
+                    error,
+                )
         except Exception as e:  # noqa: BLE001 - architectures that reject custom masks run requests one by one
-            log.warning("packed batches unsupported on %s (%s); running requests one at a time", loaded.source.location, e)
+            log.warning(
+                "packed batches unsupported on %s (%s); running requests one at a time",
+                loaded.source.location,
+                e,
+            )
             _CHECKED[key] = False
     return _CHECKED[key]

@@ -61,7 +61,11 @@ class TokenTexts:
             table = _byte_of_char()
             if piece is not None and all(c in table for c in piece):
                 return text_of_bytes(bytes(table[c] for c in piece))
-        piece = self._backend.id_to_token(token_id) if self._rust else self._backend.convert_ids_to_tokens(token_id)
+        piece = (
+            self._backend.id_to_token(token_id)
+            if self._rust
+            else self._backend.convert_ids_to_tokens(token_id)
+        )
         if isinstance(piece, str) and len(piece) == 6 and piece.startswith("<0x") and piece.endswith(">"):
             return text_of_bytes(bytes([int(piece[3:5], 16)]))  # SentencePiece byte fallback
         # Decoders such as SentencePiece's drop a leading space of the first token: decode after an anchor.
