@@ -274,3 +274,22 @@ def test_bfloat16_is_close_to_float32(tmp_path):
         abs(a.logprob - b.logprob) for a, b in zip(fp32.completions[0].tokens, bf16.completions[0].tokens)
     ]
     assert 0 < max(errors) < 0.5 and not math.isnan(max(errors))
+
+
+def test_packing_check_catches_a_model_that_ignores_the_mask(monkeypatch):
+    from holistic.models.local import runtime
+    from holistic.models.local.engine import PackedEngine
+    from holistic.models.local.loading import resolve_source
+    from holistic.models.registry import get_model
+
+    source = resolve_source(get_model(MODEL))
+    monkeypatch.setattr(runtime, "_CHECKED", {})
+    assert runtime.make_engine(source, "cpu", "float32", {}).packing
+    forward = PackedEngine._forward
+    monkeypatch.setattr(
+        PackedEngine,
+        "_forward",
+        lambda self, cache, tokens, positions, mask: forward(self, cache, tokens, positions, None),
+    )
+    monkeypatch.setattr(runtime, "_CHECKED", {})
+    assert not runtime.make_engine(source, "cpu", "float32", {}).packing
