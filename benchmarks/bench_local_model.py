@@ -18,10 +18,10 @@ shared machine the numbers are only as good as the load allows.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -33,7 +33,7 @@ MODEL = "huggingface/smollm2-135m-instruct"
 
 
 def load() -> str:
-    return "load %.1f/%.1f/%.1f" % os.getloadavg()
+    return "load {:.1f}/{:.1f}/{:.1f}".format(*os.getloadavg())
 
 
 def cpu_name() -> str:
@@ -72,23 +72,25 @@ def matmul_rates(device: str) -> dict[str, float]:
 
 
 def mmlu_requests(data_mirror: str, subject: str, instances: int, method: str) -> list:
-    """Requests of a real MMLU run (5-shot joint prompts), as echo scoring requests."""
-    from dataclasses import replace
+    """Requests of a real MMLU run and its evaluation instances."""
 
     from holistic.adaptation import get_adapter
     from holistic.adaptation.sampling import sample_eval_instances
     from holistic.models.window_service import get_window_service
     from holistic.runner.runner import Runner, RunnerOptions
     from holistic.scenarios import create_scenario
+    from holistic.scenarios.base import TRAIN_SPLIT
     from holistic.specs.construct import construct_run_specs
 
     (run_spec,) = construct_run_specs(f"mmlu:subject={subject},method={method},model={MODEL}")
     with tempfile.TemporaryDirectory() as out:
-        runner = Runner(RunnerOptions(suite="bench", output_path=out, local_path=out, data_mirror=data_mirror))
+        runner = Runner(
+            RunnerOptions(suite="bench", output_path=out, local_path=out, data_mirror=data_mirror)
+        )
         scenario = create_scenario(run_spec.scenario_spec)
         chosen = sample_eval_instances(runner.load_instances(scenario), instances)
         state = get_adapter(run_spec.adapter_spec, get_window_service(MODEL)).adapt(chosen)
-    return [s.request for s in state.request_states], chosen
+    return [s.request for s in state.request_states], [i for i in chosen if i.split != TRAIN_SPLIT]
 
 
 def separate_requests(instances) -> list:
@@ -99,7 +101,9 @@ def separate_requests(instances) -> list:
     for instance in instances:
         for reference in instance.references:
             for prompt in (f"{instance.input} {reference.output}", f"Answer: {reference.output}"):
-                requests.append(Request(model=MODEL, prompt=prompt, temperature=0.0, echo_prompt=True, max_tokens=0))
+                requests.append(
+                    Request(model=MODEL, prompt=prompt, temperature=0.0, echo_prompt=True, max_tokens=0)
+                )
     return requests
 
 
@@ -111,7 +115,9 @@ def new_client(options: dict):
     from holistic.models.registry import get_model
 
     directory = tempfile.mkdtemp(prefix="bench-hf-")
-    return HuggingFaceClient(get_model(MODEL), ClientContext(CacheRegistry(directory), Credentials({}, "bench"), {MODEL: options}))
+    return HuggingFaceClient(
+        get_model(MODEL), ClientContext(CacheRegistry(directory), Credentials({}, "bench"), {MODEL: options})
+    )
 
 
 def timed_modes(requests: list, options: dict) -> tuple[dict[str, float], list]:
@@ -137,19 +143,23 @@ def trie_nodes(token_lists: list[list[int]]) -> int:
 
 
 def scoring(name: str, requests: list, options: dict, limit_gflops: float, parameters: int) -> list:
-    from holistic.models.tokenizers import get_tokenizer
     from holistic.models.registry import get_model
+    from holistic.models.tokenizers import get_tokenizer
 
     tokenizer = get_tokenizer(get_model(MODEL).tokenizer)
     tokens = [tokenizer.encode(r.prompt) for r in requests]
     total, nodes = sum(map(len, tokens)), trie_nodes(tokens)
     seconds, results = timed_modes(requests, options)
-    print(f"\n{name}: {len(requests)} requests, {total} prompt tokens ({nodes} after prefix sharing)  [{load()}]")
+    print(
+        f"\n{name}: {len(requests)} requests, {total} prompt tokens ({nodes} after prefix sharing)  [{load()}]"
+    )
     for mode, s in seconds.items():
         rate = total / s
         computed = (nodes if mode == "batched" else total) / s
         fraction = computed * 2 * parameters / 1e9 / limit_gflops
-        print(f"  {mode:14s} {s:7.2f} s  {rate:8.0f} prompt tokens/s  ({computed:6.0f} computed tokens/s = {fraction:5.1%} of the fp32 limit)")
+        print(
+            f"  {mode:14s} {s:7.2f} s  {rate:8.0f} prompt tokens/s  ({computed:6.0f} computed tokens/s = {fraction:5.1%} of the fp32 limit)"
+        )
     print(f"  speed-up {seconds['one at a time'] / seconds['batched']:.2f}x")
     return results
 
@@ -157,10 +167,14 @@ def scoring(name: str, requests: list, options: dict, limit_gflops: float, param
 def generation(requests: list, options: dict) -> None:
     from dataclasses import replace
 
-    generate = [replace(r, echo_prompt=False, max_tokens=20, stop_sequences=[], top_k_per_token=1) for r in requests]
+    generate = [
+        replace(r, echo_prompt=False, max_tokens=20, stop_sequences=[], top_k_per_token=1) for r in requests
+    ]
     seconds, results = timed_modes(generate, options)
     produced = sum(len(c.tokens) for r in results for c in r.completions)
-    print(f"\ngeneration: {len(generate)} greedy completions of up to 20 tokens, {produced} tokens  [{load()}]")
+    print(
+        f"\ngeneration: {len(generate)} greedy completions of up to 20 tokens, {produced} tokens  [{load()}]"
+    )
     for mode, s in seconds.items():
         print(f"  {mode:14s} {s:7.2f} s  {produced / s:8.1f} generated tokens/s")
     print(f"  speed-up {seconds['one at a time'] / seconds['batched']:.2f}x")
@@ -174,7 +188,9 @@ def bf16_error(requests: list, fp32_results: list, options: dict) -> None:
         for a, b in zip(x.completions[0].tokens[1:], y.completions[0].tokens[1:])
     ]
     sums = [abs(x.completions[0].logprob - y.completions[0].logprob) for x, y in zip(fp32_results, results)]
-    print(f"\nbf16 vs fp32 log-probabilities over {len(errors)} tokens: mean |error| {sum(errors) / len(errors):.4f}, max {max(errors):.4f}; per request (sum) mean {sum(sums) / len(sums):.4f}, max {max(sums):.4f}")
+    print(
+        f"\nbf16 vs fp32 log-probabilities over {len(errors)} tokens: mean |error| {sum(errors) / len(errors):.4f}, max {max(errors):.4f}; per request (sum) mean {sum(sums) / len(sums):.4f}, max {max(sums):.4f}"
+    )
 
 
 def end_to_end(description: str, instances: int, data_mirror: str, dtype: str, threads: int | None) -> None:
@@ -191,26 +207,36 @@ def end_to_end(description: str, instances: int, data_mirror: str, dtype: str, t
             "--max-eval-instances", str(instances), "--data-mirror", data_mirror,
             "-o", str(Path(tmp, "out")), "--local-path", str(local), "-q",
         ]  # fmt: skip
-        wrapper = (
-            "import resource, subprocess, sys, time\n"
-            "start = time.perf_counter()\n"
-            "code = subprocess.run(sys.argv[1:]).returncode\n"
-            "print(code, time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
-        )
-        env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "HF_HUB_OFFLINE": "1"}
-        if threads:
-            env["OMP_NUM_THREADS"] = str(threads)
-        out = subprocess.run([sys.executable, "-c", wrapper, *command], capture_output=True, text=True, env=env)
-        code, seconds, rss = out.stdout.split()[-3:]
-        runs = list(Path(tmp, "out", "runs", "bench").glob("*/stats.json"))
-        accuracy = ""
-        if runs:
-            stats = json.loads(runs[0].read_text())
-            em = [s for s in stats if s["name"]["name"] == "exact_match" and s["name"].get("split") == "test" and "perturbation" not in s["name"]]
-            if em:
-                accuracy = f", exact_match {em[0]['mean']:.3f}"
-        status = "" if code == "0" else f" FAILED ({out.stderr.strip().splitlines()[-1:]})"
-        print(f"  {description} x{instances} [{dtype}]: {float(seconds):6.1f} s, peak {int(rss) / 1024:6.0f} MiB{accuracy}{status}  [{load()}]")
+        measure(command, f"{description} x{instances} [{dtype}]", threads, Path(tmp, "out", "runs", "bench"))
+
+
+def measure(command: list[str], label: str, threads: int | None, runs: Path | None = None) -> None:
+    """Run `command` in a fresh process; print its wall time, peak memory and (for runs) accuracy."""
+    wrapper = (
+        "import resource, subprocess, sys, time\n"
+        "start = time.perf_counter()\n"
+        "code = subprocess.run(sys.argv[1:]).returncode\n"
+        "print(code, time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "HF_HUB_OFFLINE": "1"}
+    if threads:
+        env["OMP_NUM_THREADS"] = str(threads)
+    out = subprocess.run([sys.executable, "-c", wrapper, *command], capture_output=True, text=True, env=env)
+    code, seconds, rss = out.stdout.split()[-3:]
+    accuracy = ""
+    stats_files = list(runs.glob("*/stats.json")) if runs else []
+    if stats_files:
+        stats = json.loads(stats_files[0].read_text())
+        em = [
+            s for s in stats
+            if s["name"]["name"] == "exact_match" and s["name"].get("split") == "test" and "perturbation" not in s["name"]
+        ]  # fmt: skip
+        if em:
+            accuracy = f", exact_match {em[0]['mean']:.3f}"
+    status = "" if code == "0" else f" FAILED ({out.stderr.strip().splitlines()[-1:]})"
+    print(
+        f"  {label}: {float(seconds):6.1f} s, peak {int(rss) / 1024:6.0f} MiB{accuracy}{status}  [{load()}]"
+    )
 
 
 def main() -> None:
@@ -220,14 +246,22 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer instances (a smoke run)")
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's own)")
     parser.add_argument("--skip-e2e", action="store_true", help="skip the helm-run end-to-end timings")
+    parser.add_argument("--e2e-only", action="store_true", help="only the end-to-end timings")
+    parser.add_argument("--separate-requests", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     sys.path.insert(0, str(REPO / "src"))
+    if args.separate_requests is not None:
+        return separate_process(args.data_mirror, args.separate_requests)
+    if args.e2e_only:
+        return end_to_end_all(args)
     import torch
 
     if args.threads:
         torch.set_num_threads(args.threads)
     options = {"device": args.device}
-    print(f"machine: {cpu_name()}, {os.cpu_count()} cores, torch {torch.__version__}, {torch.get_num_threads()} threads, device {args.device}  [{load()}]")
+    print(
+        f"machine: {cpu_name()}, {os.cpu_count()} cores, torch {torch.__version__}, {torch.get_num_threads()} threads, device {args.device}  [{load()}]"
+    )
     rates = matmul_rates(args.device)
     print(f"matmul (256x576 @ 576x1536): fp32 {rates['fp32']:.0f} GFLOP/s, bf16 {rates['bf16']:.0f} GFLOP/s")
 
@@ -237,35 +271,60 @@ def main() -> None:
     start = time.perf_counter()
     model = load_model(resolve_source(get_model(MODEL)), args.device, "float32").model
     parameters = sum(p.numel() for p in model.parameters())
-    print(f"model load (converted checkpoint, fp32, in this process): {time.perf_counter() - start:.2f} s; {parameters / 1e6:.1f} M parameters")
+    print(
+        f"model load (converted checkpoint, fp32, in this process): {time.perf_counter() - start:.2f} s; {parameters / 1e6:.1f} M parameters"
+    )
 
     long_instances = 10 if args.quick else 50
     joint, _ = mmlu_requests(args.data_mirror, "philosophy", long_instances, "multiple_choice_joint")
     from dataclasses import replace
 
     long = [replace(r, echo_prompt=True, max_tokens=0, top_k_per_token=1) for r in joint]
-    scoring("long requests (5-shot MMLU philosophy joint prompts, echo, max_tokens 0)", long, options, rates["fp32"], parameters)
-    _, instances = mmlu_requests(args.data_mirror, "abstract_algebra", 5 if args.quick else 25, "multiple_choice_joint")
+    scoring(
+        "long requests (5-shot MMLU philosophy joint prompts, echo, max_tokens 0)",
+        long,
+        options,
+        rates["fp32"],
+        parameters,
+    )
+    _, instances = mmlu_requests(
+        args.data_mirror, "abstract_algebra", 5 if args.quick else 25, "multiple_choice_joint"
+    )
     short = separate_requests(instances)
-    fp32 = scoring("short requests (separate + calibration, abstract_algebra)", short, options, rates["fp32"], parameters)
+    fp32 = scoring(
+        "short requests (separate + calibration, abstract_algebra)", short, options, rates["fp32"], parameters
+    )
     bf16_error(short, fp32, options)
     questions = [replace(r, prompt=f"{i.input}\nAnswer:") for r, i in zip(short[:: 2 * 4], instances)]
     generation(questions[: 8 if args.quick else 25], options)
 
     if not args.skip_e2e and args.device == "cpu":
-        print("\nend to end (helm-run in a fresh process; the request cache starts empty):")
-        n = 10 if args.quick else 50
-        for dtype in ("float32", "bfloat16"):
-            end_to_end(f"mmlu:subject=philosophy,model={MODEL}", n, args.data_mirror, dtype, args.threads)
-        try:
-            import holistic.adaptation.adapters.multiple_choice_separate  # noqa: F401
+        end_to_end_all(args)
 
-            end_to_end(
-                f"mmlu:subject=abstract_algebra,method=multiple_choice_separate_original,model={MODEL}",
-                5 if args.quick else 25, args.data_mirror, "float32", args.threads,
-            )  # fmt: skip
-        except ImportError:
-            print("  (multiple_choice_separate adapter not on this branch: separate end-to-end run skipped)")
+
+def end_to_end_all(args) -> None:
+    print(
+        f"\nend to end (a fresh process each; the request cache starts empty; {args.threads or 'default'} threads):"
+    )
+    n = 10 if args.quick else 50
+    for dtype in ("float32", "bfloat16"):
+        end_to_end(f"mmlu:subject=philosophy,model={MODEL}", n, args.data_mirror, dtype, args.threads)
+    n = 5 if args.quick else 25
+    if importlib.util.find_spec("holistic.adaptation.adapters.multiple_choice_separate"):
+        description = f"mmlu:subject=abstract_algebra,method=multiple_choice_separate_original,model={MODEL}"
+        end_to_end(description, n, args.data_mirror, "float32", args.threads)
+    else:
+        # The separate adapter is not on this branch: the same requests (HELM §4.7), built directly.
+        command = [sys.executable, __file__, "--data-mirror", args.data_mirror, "--separate-requests", str(n)]
+        measure(command, f"abstract_algebra separate-original requests x{n} (no adapter)", args.threads)
+
+
+def separate_process(data_mirror: str, instances: int) -> None:
+    """What `helm-run ... method=multiple_choice_separate_original` computes, without the adapter."""
+    _, chosen = mmlu_requests(data_mirror, "abstract_algebra", instances, "multiple_choice_joint")
+    requests = separate_requests(chosen)[::2]  # originals only
+    results = new_client({}).make_requests(requests)
+    assert all(r.success for r in results)
 
 
 if __name__ == "__main__":

@@ -111,6 +111,7 @@ def mixed_requests() -> list[Request]:
         request(f"{question}\nAnswer:", max_tokens=5, stop_sequences=["\n"]),
         request("Once upon a time", max_tokens=4, temperature=0.8, num_completions=2),
         request("Hello", echo_prompt=True, max_tokens=3),
+        request("The capital of France is", max_tokens=3, num_completions=2),
     ]
     return separate + calibration + generation
 
@@ -134,6 +135,18 @@ def test_batched_and_one_at_a_time_results_are_identical(tmp_path):
     batched = new_client(tmp_path, "batched").make_requests(requests)
     for i, r in enumerate(requests):
         assert_same(batched[i], new_client(tmp_path, f"single{i}").make_request(r))
+
+
+def test_small_chunks_and_few_streams_give_the_same_results(tmp_path):
+    # 16-token forward passes and two streams at a time: prompts split across chunks, several decode phases,
+    # cache compaction between them.
+    requests = mixed_requests()
+    default = new_client(tmp_path, "default").make_requests(requests)
+    small = new_client(tmp_path, "small", batch_tokens=16, max_streams=2).make_requests(requests)
+    for a, b in zip(default, small):
+        assert_same(a, b)
+    greedy = default[-1].completions
+    assert len(greedy) == 2 and greedy[0] == greedy[1]
 
 
 def test_packed_rows_equal_unpacked_runs(tmp_path):

@@ -78,7 +78,7 @@ def _packing_works(engine: PackedEngine, loaded: LoadedModel) -> bool:
             engine.packing = True
             engine.run(jobs, lambda done: together.update(done))
             for i, job in enumerate(jobs):
-                engine.run([job], lambda done, i=i: alone.update({i: out for _, out in done}))
+                engine.run([job], lambda done, i=i: alone.update((i, out) for _, out in done))
             tolerance = 1e-3 if loaded.dtype == "float32" else 0.25
             error = max(
                 abs(a - b)
