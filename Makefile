@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 DATA_MIRROR ?= $(abspath ../shared/data)
 
-.PHONY: install dev demo test test-fast lint bench clean
+.PHONY: install dev demo test test-fast lint bench bench-local clean
 
 # Core install plus local models. torch is pinned first: 2.13.0 is a CPU build on this machine, and a
 # bare `torch` requirement would pull a multi-GB CUDA build. torchvision is never installed.
@@ -40,6 +40,9 @@ lint: dev
 
 bench: install
 	$(PY) benchmarks/run_benchmarks.py
+
+bench-local: install
+	$(PY) benchmarks/bench_local_model.py --data-mirror $(DATA_MIRROR)
 
 clean:
 	rm -rf $(VENV) benchmarking_output

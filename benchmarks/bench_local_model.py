@@ -193,15 +193,16 @@ def bf16_error(requests: list, fp32_results: list, options: dict) -> None:
     )
 
 
-def end_to_end(description: str, instances: int, data_mirror: str, dtype: str, threads: int | None) -> None:
+def end_to_end(
+    description: str, instances: int, data_mirror: str, dtype: str, threads: int | None, device: str
+) -> None:
     """One `helm-run` in a fresh process, wall time and peak memory (model already converted, cache empty)."""
     with tempfile.TemporaryDirectory() as tmp:
         local = Path(tmp, "prod_env")
         local.mkdir()
-        if dtype != "float32":
-            (local / "model_deployments.yaml").write_text(
-                f"model_deployments:\n  - name: {MODEL}\n    client_spec:\n      args: {{dtype: {dtype}}}\n"
-            )
+        (local / "model_deployments.yaml").write_text(
+            f"model_deployments:\n  - name: {MODEL}\n    client_spec:\n      args: {{device: {device}, dtype: {dtype}}}\n"
+        )
         command = [
             sys.executable, "-m", "holistic.cli.run", "--run-specs", description, "--suite", "bench",
             "--max-eval-instances", str(instances), "--data-mirror", data_mirror,
@@ -251,14 +252,14 @@ def main() -> None:
     args = parser.parse_args()
     sys.path.insert(0, str(REPO / "src"))
     if args.separate_requests is not None:
-        return separate_process(args.data_mirror, args.separate_requests)
+        return separate_process(args.data_mirror, args.separate_requests, args.device)
     if args.e2e_only:
         return end_to_end_all(args)
     import torch
 
     if args.threads:
         torch.set_num_threads(args.threads)
-    options = {"device": args.device}
+    options = {"device": args.device, "dtype": "float32"}
     print(
         f"machine: {cpu_name()}, {os.cpu_count()} cores, torch {torch.__version__}, {torch.get_num_threads()} threads, device {args.device}  [{load()}]"
     )
@@ -299,7 +300,7 @@ def main() -> None:
     questions = [replace(r, prompt=f"{i.input}\nExplanation:") for r, i in zip(short[:: 2 * 4], instances)]
     generation(questions[: 8 if args.quick else 25], options)
 
-    if not args.skip_e2e and args.device == "cpu":
+    if not args.skip_e2e:
         end_to_end_all(args)
 
 
@@ -309,22 +310,25 @@ def end_to_end_all(args) -> None:
     )
     n = 10 if args.quick else 50
     for dtype in ("float32", "bfloat16"):
-        end_to_end(f"mmlu:subject=philosophy,model={MODEL}", n, args.data_mirror, dtype, args.threads)
+        end_to_end(
+            f"mmlu:subject=philosophy,model={MODEL}", n, args.data_mirror, dtype, args.threads, args.device
+        )
     n = 5 if args.quick else 25
     if importlib.util.find_spec("holistic.adaptation.adapters.multiple_choice_separate"):
         description = f"mmlu:subject=abstract_algebra,method=multiple_choice_separate_original,model={MODEL}"
-        end_to_end(description, n, args.data_mirror, "float32", args.threads)
+        end_to_end(description, n, args.data_mirror, "float32", args.threads, args.device)
     else:
         # The separate adapter is not on this branch: the same requests (HELM §4.7), built directly.
-        command = [sys.executable, __file__, "--data-mirror", args.data_mirror, "--separate-requests", str(n)]
+        command = [sys.executable, __file__, "--data-mirror", args.data_mirror, "--device", args.device]
+        command += ["--separate-requests", str(n)]
         measure(command, f"abstract_algebra separate-original requests x{n} (no adapter)", args.threads)
 
 
-def separate_process(data_mirror: str, instances: int) -> None:
+def separate_process(data_mirror: str, instances: int, device: str) -> None:
     """What `helm-run ... method=multiple_choice_separate_original` computes, without the adapter."""
     _, chosen = mmlu_requests(data_mirror, "abstract_algebra", instances, "multiple_choice_joint")
     requests = separate_requests(chosen)[::2]  # originals only
-    results = new_client({}).make_requests(requests)
+    results = new_client({"device": device, "dtype": "float32"}).make_requests(requests)
     assert all(r.success for r in results)
 
 
