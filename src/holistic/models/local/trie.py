@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from holistic.models.local.engine import PackedEngine
 
 
-@dataclass
+@dataclass(eq=False)
 class _Stream:
     job: int
     out: StreamOutput
@@ -250,7 +250,8 @@ class PackedRun:
             if active:
                 needed = self._needed(None)
                 if needed.size * 2 < self.live.size:
-                    self._compact(np.concatenate([needed, self.live[self.live < self.num_nodes]]))
+                    prompts = self.live[(self.live >= 0) & (self.live < self.num_nodes)]
+                    self._compact(np.concatenate([needed, prompts]))
         self._report(self._processed)
 
     def _report(self, processed: int) -> None:
