@@ -16,11 +16,13 @@ from __future__ import annotations
 import inspect
 import logging
 import os
+from contextlib import contextmanager
 from dataclasses import replace
 
 import numpy as np
 import torch
 
+from holistic.models.local import attention as attention_module
 from holistic.models.local.trie import PackedRun
 from holistic.models.local.work import (
     MIN_ROWS,
@@ -76,6 +78,10 @@ class PackedEngine:
         self._sdpa_gqa = (
             self.device.type == "cpu" and getattr(self.config, "_attn_implementation", "") == "sdpa"
         )
+        # float32 on CPU: decoding steps use attention with float64 sums (attention.py).
+        self._exact_attention = self._sdpa_gqa and model.dtype == torch.float32
+        if self._exact_attention:
+            attention_module.register()
         self.num_heads = int(getattr(self.config, "num_attention_heads", 16))
         self.packing = True
         # transformers 5.24 renamed `past_key_values` to `cache`; accept both.
@@ -108,9 +114,13 @@ class PackedEngine:
         return DynamicCache(config=self.config)
 
     def _forward(
-        self, cache, tokens: list[int], positions: list[int], mask: np.ndarray | None
+        self, cache, tokens: list[int], positions: list[int], mask: np.ndarray | None, exact: bool = False
     ) -> torch.Tensor:
-        """Feed one packed row; `mask` (T, K+T) says which keys each new token sees. Returns hidden states (T, H)."""
+        """Feed one packed row; `mask` (T, K+T) says which keys each new token sees. Returns hidden states (T, H).
+
+        `exact`: use the batch-invariant attention (attention.py) where it applies. Decoding steps ask for it:
+        there rounding differences would compound from token to token, and their few queries make it cheap.
+        Chunks of prompt tokens use torch's fused kernel, whose rounding depends on the batch by ~1e-7."""
         ids = torch.tensor([tokens], device=self.device)
         pos = torch.tensor([positions], device=self.device)
         attention = None
@@ -129,19 +139,16 @@ class PackedEngine:
             "use_cache": True,
             self._cache_argument: cache,
         }
-        if not self._sdpa_gqa:
-            return self.body(**kwargs).last_hidden_state[0]
-        # transformers repeats grouped key/value heads whenever a mask is given (CUDA kernels need that); on CPU
-        # torch's SDPA takes the groups directly, with the same result, faster and without copying the cache.
-        previous = os.environ.get(FORCE_GQA)
-        os.environ[FORCE_GQA] = "1"
-        try:
-            return self.body(**kwargs).last_hidden_state[0]
-        finally:
-            if previous is None:
-                del os.environ[FORCE_GQA]
-            else:
-                os.environ[FORCE_GQA] = previous
+        if attention is not None and exact and self._exact_attention:
+            # Batch-invariant attention (attention.py) for this call only: the model stays as loaded.
+            with _swapped_attribute(self.config, "_attn_implementation", attention_module.NAME):
+                return self.body(**kwargs).last_hidden_state[0]
+        if attention is not None and self._sdpa_gqa:
+            # transformers repeats grouped key/value heads whenever a mask is given (CUDA kernels need that); on
+            # CPU torch's SDPA takes the groups directly, with the same result, faster, without copying the cache.
+            with _swapped_environment(FORCE_GQA, "1"):
+                return self.body(**kwargs).last_hidden_state[0]
+        return self.body(**kwargs).last_hidden_state[0]
 
     @staticmethod
     def _keep(cache, keep: torch.Tensor) -> None:
@@ -189,3 +196,26 @@ class PackedEngine:
                 outputs[0].prompt_logprobs, outputs[0].prompt_top, [s for o in outputs for s in o.streams]
             )
             on_finished([(index, merged)])
+
+
+@contextmanager
+def _swapped_attribute(target, name: str, value):
+    previous = getattr(target, name)
+    setattr(target, name, value)
+    try:
+        yield
+    finally:
+        setattr(target, name, previous)
+
+
+@contextmanager
+def _swapped_environment(name: str, value: str):
+    previous = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ[name]
+        else:
+            os.environ[name] = previous

@@ -108,12 +108,16 @@ class PackedRun:
         mask[len(nodes) :, keys.size :] = np.eye(padding, dtype=bool)
         return mask
 
-    def _feed(self, nodes: list[int], tokens: list[int], positions: list[int]) -> torch.Tensor:
+    def _feed(
+        self, nodes: list[int], tokens: list[int], positions: list[int], exact: bool = False
+    ) -> torch.Tensor:
         """Hidden states of `nodes`. Short rows are padded to MIN_ROWS (see there); padding keys stay in the
         cache, never seen, until the next compaction (negative ids)."""
         padding = max(0, MIN_ROWS - len(nodes)) if self.e.packing else 0
         mask = self._mask(nodes, padding)
-        hidden = self.e._forward(self.cache, tokens + [tokens[0]] * padding, positions + [0] * padding, mask)
+        hidden = self.e._forward(
+            self.cache, tokens + [tokens[0]] * padding, positions + [0] * padding, mask, exact
+        )
         dummies = np.arange(-1, -padding - 1, -1, dtype=np.int64)
         self.live = np.concatenate([self.live, np.asarray(nodes, dtype=np.int64), dummies])
         return hidden[: len(nodes)]
@@ -232,7 +236,7 @@ class PackedRun:
                 nodes.append(node)
                 tokens.append(stream.pending)
                 positions.append(len(self.jobs[stream.job].tokens) + len(stream.fed))
-            hidden = self._feed(nodes, tokens, positions)
+            hidden = self._feed(nodes, tokens, positions, exact=True)
             for stream, node in zip(active, nodes):
                 stream.fed.append(node)
             self.pending = []
