@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from holistic.models.request import Request, RequestResult
 from holistic.scenarios.base import Instance

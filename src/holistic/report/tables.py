@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -329,8 +330,13 @@ def _bold_best(columns: list[Column], grid: list[list[Cell]]) -> None:
             continue
         best = min(values) if lower else max(values)
         for row in grid:
-            if row[j].value == best:
+            if isinstance(row[j].value, (int, float)) and _same(row[j].value, best):
                 row[j].style = {"font-weight": "bold"}
+
+
+def _same(a: float, b: float) -> bool:
+    """Equal up to floating-point noise (0.1 + 0.2 is a tie with 0.3)."""
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
 
 
 def _insert_win_rate(
@@ -347,8 +353,12 @@ def _insert_win_rate(
         if len(valid) < 2:
             continue
         for i, value in valid:
-            beaten = sum(1 for _, other in valid if (other > value if lower else other < value))
-            ties = sum(1 for _, other in valid if other == value) - 1
+            ties = sum(1 for _, other in valid if _same(other, value)) - 1
+            beaten = sum(
+                1
+                for _, other in valid
+                if not _same(other, value) and (other > value if lower else other < value)
+            )
             rates[i].append((beaten + 0.5 * ties) / (len(valid) - 1))
     cells = []
     for row_rates in rates:

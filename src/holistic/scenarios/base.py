@@ -5,9 +5,8 @@ from __future__ import annotations
 import importlib
 import inspect
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from holistic.errors import DescriptionError, UnknownNameError
 from holistic.specs import ScenarioSpec

@@ -5,7 +5,15 @@ from __future__ import annotations
 import csv
 
 from holistic.errors import DataError, one_of
-from holistic.scenarios.base import CORRECT_TAG, TEST_SPLIT, TRAIN_SPLIT, VALID_SPLIT, Instance, Reference, Scenario
+from holistic.scenarios.base import (
+    CORRECT_TAG,
+    TEST_SPLIT,
+    TRAIN_SPLIT,
+    VALID_SPLIT,
+    Instance,
+    Reference,
+    Scenario,
+)
 from holistic.scenarios.download import ensure_file_downloaded
 
 MMLU_URL = "https://people.eecs.berkeley.edu/~hendrycks/data.tar"

@@ -1,0 +1,47 @@
+"""A small real suite (helm-run with simple/model1 on MMLU and simple1), built once per session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from holistic.cli.run import main as helm_run
+
+SUITE = "t"
+DESCRIPTIONS = [
+    "mmlu:subject=philosophy,model=simple/model1",
+    "mmlu:subject=anatomy,model=simple/model1",
+    "mmlu:subject=philosophy,model=simple/model1,max_train_instances=zero",
+    "simple1:model=simple/model1",
+    "simple1:model=simple/model1,max_train_instances=zero",
+]
+
+
+def run_suite(
+    root: Path, data: Path, suite: str = SUITE, descriptions: list[str] | None = None, max_eval: int = 10
+) -> Path:
+    status = helm_run(
+        [
+            "--run-specs", *(descriptions or DESCRIPTIONS),
+            "--suite", suite, "--max-eval-instances", str(max_eval),
+            "--output-path", str(root / "out"), "--local-path", str(root / "prod_env"),
+            "--data-mirror", str(data), "-q",
+        ]
+    )  # fmt: skip
+    assert status == 0
+    return root / "out"
+
+
+@pytest.fixture(scope="session")
+def built_suite(tmp_path_factory, shared_data) -> Path:
+    """Output path of a finished (not yet summarized) suite; copy it before changing it."""
+    return run_suite(tmp_path_factory.mktemp("suite"), shared_data)
+
+
+@pytest.fixture
+def suite_copy(built_suite, tmp_path) -> Path:
+    target = tmp_path / "out"
+    shutil.copytree(built_suite, target, symlinks=True)
+    return target
