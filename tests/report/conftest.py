@@ -45,3 +45,13 @@ def suite_copy(built_suite, tmp_path) -> Path:
     target = tmp_path / "out"
     shutil.copytree(built_suite, target, symlinks=True)
     return target
+
+
+@pytest.fixture
+def make_suite(tmp_path, shared_data):
+    """Run helm-run for other descriptions: make_suite(suite, descriptions, max_eval) -> output path."""
+
+    def make(suite: str, descriptions: list[str], max_eval: int = 10) -> Path:
+        return run_suite(tmp_path, shared_data, suite=suite, descriptions=descriptions, max_eval=max_eval)
+
+    return make

@@ -86,13 +86,19 @@ def table_html(
             f'<th title="{e(cell.description)}" data-col="{i}"{arrow} tabindex=0 role=columnheader aria-sort=none>'
             f"{e(cell.value)}</th>"
         )
+    whole_columns = _whole_number_columns(table)
     body = []
     for row in table.rows:
         cells = []
         for i, cell in enumerate(row):
             href = cell_href(cell, prefix)
             is_number = isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool)
-            text = format_value(cell.value) if is_number else ("" if cell.value is None else str(cell.value))
+            if is_number and i in whole_columns:
+                text = f"{int(cell.value):,}"
+            else:
+                text = (
+                    format_value(cell.value) if is_number else ("" if cell.value is None else str(cell.value))
+                )
             if cell.value is None:
                 text = "-"
             content = f'<a href="{e(href)}">{e(text)}</a>' if href else e(text)
@@ -119,6 +125,22 @@ def table_html(
         f'<div class=scroll><table class="leaderboard sortable"><thead><tr>{"".join(head)}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table></div></section>"
     )
+
+
+def _whole_number_columns(table: Table) -> set[int]:
+    """Columns whose values are all whole numbers (counts) are shown without decimals."""
+    out = set()
+    for j in range(len(table.header)):
+        values = [
+            row[j].value for row in table.rows if j < len(row) and isinstance(row[j].value, (int, float))
+        ]
+        if (
+            values
+            and all(float(v).is_integer() and abs(v) >= 1 or v == 0 for v in values)
+            and any(v != 0 for v in values)
+        ):
+            out.add(j)
+    return out
 
 
 def write_page(path: Path, text: str) -> None:

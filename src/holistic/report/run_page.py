@@ -44,6 +44,7 @@ def write_run_page(
     stats: list[dict[str, Any]],
     display: DisplayResult,
     main_metric: str | None,
+    main_value: float | None = None,
 ) -> None:
     slug = run_slug(run.name)
     prefix = "../"
@@ -63,6 +64,11 @@ def write_run_page(
             + e(", ".join(f"{k}={v}" for k, v in args.items())),
         ),
         ("Groups", ", ".join(groups) or "none"),
+        *(
+            [("Main metric", f"{e(main_metric)} = <strong>{e(format_value(main_value))}</strong>")]
+            if main_metric
+            else []
+        ),
         (
             "Instances",
             f"{display.num_instances:,} ({display.num_request_states:,} requests, {display.num_trials} trial(s))",

@@ -298,7 +298,16 @@ class Summarizer:
         if self.report_dir is not None:
             from holistic.report.run_page import write_run_page
 
-            write_run_page(self.report_dir, self.suite, schema, info, stats, display, main)
+            write_run_page(
+                self.report_dir,
+                self.suite,
+                schema,
+                info,
+                stats,
+                display,
+                main,
+                main_values.get(info.name, ("", None))[1],
+            )
         return info
 
     def _write_suite_files(self, schema: Schema, index: GroupIndex, costs, main_values) -> None:

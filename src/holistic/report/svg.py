@@ -136,7 +136,7 @@ def heatmap(
     if not row_labels or not column_labels:
         return ""
     label_width, cell_w, cell_h, header_h = 230, 92, 24, 120
-    width = label_width + cell_w * len(column_labels) + 10
+    width = label_width + cell_w * len(column_labels) + 130  # room for the last slanted label
     height = 30 + header_h + cell_h * len(row_labels) + 10
     parts = [
         f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" aria-label="{escape(title)}">',

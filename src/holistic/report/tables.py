@@ -181,28 +181,25 @@ def coarse_value(run: RunInfo, key: str) -> str:
     return _canonical(value)
 
 
-def varying_keys(runs: list[RunInfo]) -> dict[int, tuple[str, ...]]:
-    """Adapter fields that differ between runs of the same model on the same scenario spec, per run index.
+def varying_keys(runs: list[RunInfo]) -> dict[str, tuple[str, ...]]:
+    """Per model: adapter fields that differ between its runs on the same scenario spec.
 
-    HELM averages such runs into one row; holistic shows each configuration as its own row instead.
+    HELM averages such runs into one row; holistic shows each configuration as its own row instead. The
+    fields apply to all of the model's runs on the page, so its runs on other scenario specs line up.
     """
-    clusters: dict[tuple[str, str], list[int]] = {}
-    for i, run in enumerate(runs):
-        clusters.setdefault((scenario_key(run), run.model), []).append(i)
-    out: dict[int, tuple[str, ...]] = {}
-    for members in clusters.values():
-        keys: list[str] = []
-        if len(members) > 1:
-            fields: list[str] = []
-            for i in members:
-                fields += [k for k in runs[i].adapter_spec if k not in fields]
-            for k in fields:
-                if k == "model" or len({coarse_value(runs[i], k) for i in members}) < 2:
-                    continue
-                keys.append(k)
-        for i in members:
-            out[i] = tuple(keys)
-    return out
+    clusters: dict[tuple[str, str], list[RunInfo]] = {}
+    for run in runs:
+        clusters.setdefault((scenario_key(run), run.model), []).append(run)
+    out: dict[str, list[str]] = {}
+    for (_, model), members in clusters.items():
+        keys = out.setdefault(model, [])
+        if len(members) < 2:
+            continue
+        for member in members:
+            for k in member.adapter_spec:
+                if k != "model" and k not in keys and len({coarse_value(m, k) for m in members}) > 1:
+                    keys.append(k)
+    return {model: tuple(keys) for model, keys in out.items()}
 
 
 class Rows:
@@ -213,8 +210,8 @@ class Rows:
         self.keys: dict[str, RowKey] = {}
         varying = varying_keys(runs)
         shown = [k for k in group.adapter_keys_shown if k != "model"]
-        for i, run in enumerate(runs):
-            extra = shown + [k for k in varying[i] if k not in shown]
+        for run in runs:
+            extra = shown + [k for k in varying[run.model] if k not in shown]
             self.keys[run.name] = (("model", run.model),) + tuple((k, coarse_value(run, k)) for k in extra)
 
     def key(self, run: RunInfo) -> RowKey:
@@ -326,8 +323,8 @@ def _bold_best(columns: list[Column], grid: list[list[Cell]]) -> None:
     for j, column in enumerate(columns):
         lower = column.header.lower_is_better
         values = [row[j].value for row in grid if isinstance(row[j].value, (int, float))]
-        if lower is None or len(values) < 2:
-            continue
+        if lower is None or len(values) < 2 or all(_same(v, values[0]) for v in values):
+            continue  # nothing to single out
         best = min(values) if lower else max(values)
         for row in grid:
             if isinstance(row[j].value, (int, float)) and _same(row[j].value, best):
@@ -368,7 +365,7 @@ def _insert_win_rate(
         else:
             cells.append(Cell(None))
     values = [c.value for c in cells if c.value is not None]
-    if len(values) >= 2:
+    if len(values) >= 2 and not all(_same(v, values[0]) for v in values):
         for c in cells:
             if c.value == max(values):
                 c.style = {"font-weight": "bold"}
