@@ -24,7 +24,7 @@ def _bundled_model_available() -> bool:
     )
 
 
-# Two scenarios x two models: simple/model1 and the bundled model, or a second simple/model1 configuration.
+# Two scenarios x two configurations of simple/model1 (fast); the browser test adds the bundled model.
 DESCRIPTIONS = [
     "mmlu:subject=philosophy,model=simple/model1",
     "mmlu:subject=anatomy,model=simple/model1",
@@ -32,8 +32,7 @@ DESCRIPTIONS = [
     "simple1:model=simple/model1",
     "simple1:model=simple/model1,max_train_instances=zero",
 ]
-if _bundled_model_available():
-    DESCRIPTIONS += [f"mmlu:subject=philosophy,model={BUNDLED_MODEL}", f"simple1:model={BUNDLED_MODEL}"]
+BUNDLED_DESCRIPTIONS = [f"mmlu:subject=philosophy,model={BUNDLED_MODEL}", f"simple1:model={BUNDLED_MODEL}"]
 
 
 def run_suite(
@@ -55,6 +54,16 @@ def run_suite(
 def built_suite(tmp_path_factory, shared_data) -> Path:
     """Output path of a finished (not yet summarized) suite; copy it before changing it."""
     return run_suite(tmp_path_factory.mktemp("suite"), shared_data)
+
+
+@pytest.fixture(scope="session")
+def two_model_suite(built_suite, tmp_path_factory, shared_data) -> Path:
+    """The built suite plus the bundled local model's runs when it is installed (few instances: it runs on CPU)."""
+    root = tmp_path_factory.mktemp("two_models")
+    shutil.copytree(built_suite, root / "out", symlinks=True)
+    if _bundled_model_available():
+        run_suite(root, shared_data, descriptions=BUNDLED_DESCRIPTIONS, max_eval=3)
+    return root / "out"
 
 
 @pytest.fixture

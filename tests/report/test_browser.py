@@ -90,6 +90,8 @@ def test_leaderboard_to_run_to_instance(suite_copy, page):
     block = page.locator("section#t-subject_philosophy")
     rows = block.locator("tbody tr", has_text="Simple Model 1")
     assert rows.count() == 2
+    if any("smollm2" in d.name for d in suite_dir.iterdir()):  # the bundled model, when installed
+        assert block.locator("tbody tr", has_text="SmolLM2 Instruct (135M)").count() == 1
     assert rows.nth(1).locator("td").first.inner_text() == "Simple Model 1 [max_train_instances: 5]"
     # Cell descriptions: hidden until asked for, then min/mean/max (count) under each value.
     description = block.locator("td.num .desc").first
