@@ -72,12 +72,14 @@ def run_dir(out: Path, *words: str, suite: str = "t") -> Path:
     )
 
 
-def test_leaderboard_to_run_to_instance(suite_copy, page):
-    suite_dir = summarize(suite_copy)
+def test_leaderboard_to_run_to_instance(two_model_suite, tmp_path, page):
+    out = tmp_path / "out"
+    shutil.copytree(two_model_suite, out, symlinks=True)
+    suite_dir = summarize(out)
     five_shot = next(
         d
         for d in sorted(suite_dir.iterdir())
-        if "philosophy" in d.name and "max_train_instances" not in d.name
+        if "philosophy" in d.name and "simple_model1" in d.name and "max_train_instances" not in d.name
     )
     first_state = json.loads((five_shot / "scenario_state.json").read_text())["request_states"][0]
 

@@ -233,3 +233,16 @@ def test_report_pages_escape_run_text(suite_copy):
     page = (suite_copy / "runs" / SUITE / "report" / "runs" / f"{run_slug(directory.name)}.html").read_text()
     assert "&lt;b onmouseover=alert(1)&gt;bold&lt;/b&gt;" in page
     assert "<b onmouseover" not in page
+
+
+def test_group_names_from_run_files_cannot_escape_the_output_directory(suite_copy):
+    directory = run_dirs(suite_copy)[0]
+    spec = load(directory / "run_spec.json")
+    spec["groups"] = ["../../../escaped"]
+    (directory / "run_spec.json").write_text(json.dumps(spec, indent=2))
+    assert summarize(suite_copy) == 0
+    suite_dir = suite_copy / "runs" / SUITE
+    written = list(suite_copy.parent.rglob("*escaped*"))
+    assert written and all(suite_dir in p.parents for p in written)
+    assert (suite_dir / "groups" / "_.._.._escaped.json").exists()
+    assert not (suite_copy.parent / "escaped.json").exists()

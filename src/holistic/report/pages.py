@@ -10,7 +10,14 @@ from holistic.report.html import e, page, run_page_href, table_html, write_page
 from holistic.report.runs import Agg, RunInfo
 from holistic.report.schema import MetricMatcher, RunGroup, Schema
 from holistic.report.svg import bar_chart, heatmap, scatter
-from holistic.report.tables import Table, format_value, is_displayed_leaf, match_stat, model_display_name
+from holistic.report.tables import (
+    Table,
+    file_stem,
+    format_value,
+    is_displayed_leaf,
+    match_stat,
+    model_display_name,
+)
 
 
 def main_matcher(group: RunGroup) -> MetricMatcher | None:
@@ -92,7 +99,9 @@ def write_group_page(
     if children:
         parts.append(
             "<p>Subgroups: "
-            + ", ".join(f'<a href="{e(quote(c.name))}.html">{e(c.display_name)}</a>' for c in children)
+            + ", ".join(
+                f'<a href="{e(quote(file_stem(c.name)))}.html">{e(c.display_name)}</a>' for c in children
+            )
             + "</p>"
         )
     if tables:
@@ -108,7 +117,9 @@ def write_group_page(
     if not tables:
         parts.append("<p class=note>No stats of this group's metrics were found in its runs.</p>")
     body = "".join(parts)
-    write_page(report_dir / "groups" / f"{group.name}.html", page(group.display_name, body, prefix, suite))
+    write_page(
+        report_dir / "groups" / f"{file_stem(group.name)}.html", page(group.display_name, body, prefix, suite)
+    )
 
 
 def write_index_page(
@@ -165,7 +176,7 @@ def write_index_page(
         for row in table.rows:
             name = row[0].description or ""
             cells = [
-                f'<td class=label><a href="groups/{e(quote(name))}.html">{e(row[0].value)}</a></td>',
+                f'<td class=label><a href="groups/{e(quote(file_stem(name)))}.html">{e(row[0].value)}</a></td>',
                 f"<td>{e(row[1].value)}</td>",
             ]
             cells += [f"<td>{e(row[2].value)}</td>"]

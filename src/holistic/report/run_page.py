@@ -12,7 +12,7 @@ from holistic.report.html import e, page, run_slug, write_page
 from holistic.report.jsonfast import dumps_bytes
 from holistic.report.runs import RunInfo
 from holistic.report.schema import Schema
-from holistic.report.tables import format_value, model_display_name
+from holistic.report.tables import file_stem, format_value, model_display_name
 
 RAW_FILES = (
     "run_spec.json",
@@ -53,7 +53,7 @@ def write_run_page(
     for name in run.groups:
         group = schema.run_group(name)
         groups.append(
-            f'<a href="{prefix}groups/{e(quote(name))}.html">{e(group.display_name if group else name)}</a>'
+            f'<a href="{prefix}groups/{e(quote(file_stem(name)))}.html">{e(group.display_name if group else name)}</a>'
         )
     args = run.scenario_spec.get("args") or {}
     meta = [

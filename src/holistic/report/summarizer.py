@@ -26,7 +26,7 @@ from holistic.report.jsonfast import dumps_bytes, loads
 from holistic.report.latex import table_to_latex
 from holistic.report.runs import Agg, RunInfo, list_run_dirs, stat_key
 from holistic.report.schema import Schema, load_schema
-from holistic.report.tables import match_stat
+from holistic.report.tables import file_stem, match_stat
 
 COST_STATS = ("num_prompt_tokens", "num_completion_tokens", "num_completions", "num_requests")
 
@@ -339,7 +339,7 @@ class Summarizer:
         for group in index.groups_with_runs():
             tables = group_tables(index, group)
             for table in tables:
-                stem = f"{group.name}_{table.name}"
+                stem = f"{file_stem(group.name)}_{table.name}"
                 _write_text(groups_dir / "latex" / f"{stem}.tex", table_to_latex(table, group.name))
                 table.links = [
                     {"text": "LaTeX", "href": f"groups/latex/{stem}.tex"},
@@ -347,7 +347,8 @@ class Summarizer:
                 ]
                 (groups_dir / "json" / f"{stem}.json").write_bytes(dumps_bytes(table.to_json()))
             _write_text(
-                groups_dir / f"{group.name}.json", json.dumps([t.to_json() for t in tables], indent=2)
+                groups_dir / f"{file_stem(group.name)}.json",
+                json.dumps([t.to_json() for t in tables], indent=2),
             )
             if html:
                 pages.write_group_page(self.report_dir, self.suite, schema, index, group, tables)

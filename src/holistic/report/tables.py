@@ -382,6 +382,12 @@ def _insert_win_rate(
         row.insert(1, cell)
 
 
+def file_stem(name: str) -> str:
+    """A group name as a file name: names from run files must not reach outside the output directory."""
+    stem = re.sub(r"[^A-Za-z0-9_.=,:+-]", "_", name).lstrip(".")
+    return stem or "_"
+
+
 def slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_") or "table"
 
