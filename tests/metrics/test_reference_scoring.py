@@ -9,8 +9,9 @@ import pytest
 
 from holistic.adaptation.request_state import RequestState
 from holistic.metrics.basic_metrics import BasicMetric
+from holistic.metrics.byte_tokens import token_bytes
 from holistic.metrics.metric import MetricContext
-from holistic.metrics.reference_scoring import choose_reference, reference_logprob, softmax, token_bytes
+from holistic.metrics.reference_scoring import choose_reference, reference_logprob, softmax
 from holistic.models.request import Request, RequestResult, Sequence, Token
 from holistic.models.window_service import get_window_service
 from holistic.run_specs.presets import get_multiple_choice_separate_adapter_spec

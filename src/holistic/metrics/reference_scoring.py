@@ -16,12 +16,10 @@ normalises text), HELM's rule is used, so HELM's results are reproduced exactly 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
+from holistic.metrics.byte_tokens import token_bytes
 from holistic.models.request import Token
-
-_BYTE_ESCAPE = re.compile(r"\\x([0-9a-fA-F]{2})")
 
 
 @dataclass(frozen=True)
@@ -34,13 +32,6 @@ class ReferenceLogprob:
 
     located: bool
     """True when found by text offsets, False when HELM's last-m-tokens rule was used."""
-
-
-def token_bytes(text: str) -> bytes:
-    """The bytes a token stands for; byte tokens are spelled `bytes:\\xe2\\x80`."""
-    if text.startswith("bytes:"):
-        return bytes(int(h, 16) for h in _BYTE_ESCAPE.findall(text))
-    return text.encode("utf-8")
 
 
 def reference_span(prompt: str, reference: str, output_suffix: str) -> tuple[int, int] | None:
