@@ -166,4 +166,10 @@ class BasicMetric(Metric):
         return derived
 
     def derive_per_instance_stats(self, adapter_spec: AdapterSpec, items) -> list[Stat]:
-        return [_stat("num_instances", len(items))]
+        """Calibration of the context's instances (§5.4), then `num_instances`."""
+        from holistic.metrics.calibration import calibration_inputs, calibration_stats
+
+        max_probs, correct, has_logprobs = calibration_inputs(items)
+        # Models that return no log-probabilities (all 0) have no confidence to calibrate (HELM 0.5).
+        stats = calibration_stats(max_probs, correct) if has_logprobs else []
+        return stats + [_stat("num_instances", len(items))]
