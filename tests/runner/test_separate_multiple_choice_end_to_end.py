@@ -85,3 +85,48 @@ def test_calibrated_runs_end_to_end(tmp_path, shared_data):
     means = _means(run_dir)
     assert means[("exact_match", "test", None)] == 0.25
     assert means[("num_instances", "valid", None)] == 2
+
+
+@pytest.mark.slow
+def test_dry_run_writes_the_requests_and_token_stats_only(tmp_path, shared_data):
+    code = main([
+        "--run-specs", CALIBRATED.replace("simple/model1", "openai/davinci"), "--suite", "t", "-m", "3",
+        "--data-mirror", str(shared_data), "--output-path", str(tmp_path / "out"),
+        "--local-path", str(tmp_path / "env"), "--dry-run", "-q",
+    ])  # fmt: skip
+    assert code == 0
+    (run_dir,) = (tmp_path / "out" / "runs" / "t").glob("mmlu*")
+    states = json.loads((run_dir / "scenario_state.json").read_text())["request_states"]
+    assert len(states) == 24 and all("result" not in s for s in states)
+    means = {s["name"]["name"]: s for s in json.loads((run_dir / "stats.json").read_text())}
+    assert set(means) == {
+        "estimated_num_tokens_cost",
+        "num_completions",
+        "max_num_output_tokens",
+        "num_requests",
+    }
+    assert means["num_requests"]["sum"] == 24
+    # OpenAI bills an echoed prompt twice (prompt + echo) and max_tokens is 0.
+    from holistic.models.window_service import get_window_service
+
+    window = get_window_service("openai/davinci")
+    expected = sum(2 * window.get_num_tokens(s["request"]["prompt"]) for s in states)
+    assert means["estimated_num_tokens_cost"]["sum"] == expected
+
+
+def test_method_argument_switches_mmlu_between_joint_and_separate():
+    from holistic.run_specs import build_run_spec
+
+    joint = build_run_spec("mmlu", {"subject": "anatomy"})
+    assert joint.adapter_spec.method == "multiple_choice_joint"
+    for method in ("multiple_choice_separate_original", "multiple_choice_separate_calibrated"):
+        run_spec = build_run_spec("mmlu", {"subject": "anatomy", "method": method})
+        assert run_spec.name == f"mmlu:subject=anatomy,method={method}"
+        adapter = run_spec.adapter_spec
+        assert (adapter.method, adapter.instructions, adapter.input_prefix, adapter.output_prefix) == (
+            method,
+            "",
+            "",
+            " ",
+        )
+        assert (adapter.max_train_instances, adapter.max_tokens) == (0, 0)

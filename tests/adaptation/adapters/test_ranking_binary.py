@@ -70,3 +70,17 @@ def test_fitting_drops_whole_train_instances():
     # simple/model1 counts characters: one train instance (~1,300 characters) fits in 2,048 - 5, two do not.
     assert state.num_train_instances == 1
     assert state.request.prompt.count("Passage:") == 3
+
+
+def test_trials_draw_their_own_train_instances():
+    train = [_query(f"q{i}", [(f"right {i}", True), (f"wrong {i}", False)], "train") for i in range(6)]
+    spec = replace(SPEC, num_train_trials=3)
+    states = (
+        get_adapter(spec, get_window_service("openai/davinci"))
+        .adapt([*train, _query("q", [("p", True)], "test")])
+        .request_states
+    )
+    assert [s.train_trial_index for s in states] == [0, 1, 2]
+    prompts = [s.request.prompt for s in states]
+    assert len(set(prompts)) > 1
+    assert all(s.num_train_instances == 2 for s in states)
