@@ -9,7 +9,7 @@ from holistic.errors import DescriptionError, one_of
 from holistic.metrics.metric import Metric, MetricContext
 from holistic.metrics.reference_metrics import REFERENCE_METRICS
 from holistic.metrics.reference_scoring import choose_reference
-from holistic.metrics.statistic import MetricName, Stat, merge_stat
+from holistic.metrics.statistic import MetricName, Stat, merge_stat, metric_name
 from holistic.models.request import Sequence
 from holistic.specs import AdapterSpec
 from holistic.specs.adapter_spec import (
@@ -22,7 +22,7 @@ SEPARATE_METHODS = (ADAPT_MULTIPLE_CHOICE_SEPARATE_ORIGINAL, ADAPT_MULTIPLE_CHOI
 
 
 def _stat(name: str, value: float | bool | None) -> Stat:
-    return Stat(MetricName(name)).add(value)
+    return Stat.of(metric_name(name), value)
 
 
 def num_bytes_of_token(text: str) -> int:
@@ -97,7 +97,9 @@ class BasicMetric(Metric):
             raise DescriptionError(f"unknown metric name '{unknown[0]}' ({one_of(REFERENCE_METRICS)})")
         self.names = names
 
-    def evaluate_generation(self, adapter_spec: AdapterSpec, request_state: RequestState, context: MetricContext) -> list[Stat]:
+    def evaluate_generation(
+        self, adapter_spec: AdapterSpec, request_state: RequestState, context: MetricContext
+    ) -> list[Stat]:
         result = request_state.result
         if result is None or not result.success:
             return []
@@ -149,8 +151,8 @@ class BasicMetric(Metric):
 
     def derive_stats(self, stats: dict[MetricName, Stat]) -> list[Stat]:
         def total(name: str) -> float | None:
-            for metric_name, stat in stats.items():
-                if metric_name.name == name:
+            for stat_name, stat in stats.items():
+                if stat_name.name == name:
                     return stat.sum
             return None
 
