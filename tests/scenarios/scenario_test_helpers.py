@@ -10,12 +10,10 @@ from holistic.scenarios import Instance, create_scenario
 from holistic.specs import ScenarioSpec
 
 
-def load_instances(
-    class_name: str, args: dict, output_path: Path, mirror: Path | None = None
-) -> list[Instance]:
-    """Instances with ids, as the runner builds them (`output_path` is `<output>/scenarios/<name>`)."""
+def load_instances(class_name: str, args: dict, output: Path, mirror: Path | None = None) -> list[Instance]:
+    """Instances with ids, as the runner builds them; data goes to `<output>/scenarios/<name>`."""
     scenario = create_scenario(ScenarioSpec(class_name=class_name, args=args))
-    scenario.output_path = str(output_path)
+    scenario.output_path = str(output / "scenarios" / scenario.name)
     scenario.data_mirror = str(mirror) if mirror else None
     return [instance.with_id(f"id{i}") for i, instance in enumerate(scenario.get_instances())]
 

@@ -48,7 +48,7 @@ def write_fixture(root):
 
 def test_splits_references_and_types(tmp_path):
     mirror = write_fixture(tmp_path / "mirror")
-    out = tmp_path / "out" / "scenarios" / "lsat_qa"
+    out = tmp_path / "out"
     instances = load_instances(CLASS, {"task": "all"}, out, mirror)
     assert [(i.id, i.split) for i in instances] == [
         ("id0", "train"),

@@ -34,9 +34,7 @@ def write_fixture(root, num_rows=10):
 
 def test_instances_splits_and_rotation(tmp_path):
     mirror = write_fixture(tmp_path / "mirror")
-    instances = load_instances(
-        CLASS, {"task": "mc_single"}, tmp_path / "out" / "scenarios" / "truthful_qa", mirror
-    )
+    instances = load_instances(CLASS, {"task": "mc_single"}, tmp_path / "out", mirror)
     assert [i.split for i in instances] == ["train"] * 2 + ["valid"] * 8  # int(10 * 0.2) train rows
     assert [i.id for i in instances[:3]] == ["id0", "id1", "id2"]
     first = instances[0]
