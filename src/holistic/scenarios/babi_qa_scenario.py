@@ -41,9 +41,6 @@ def parse_tasks(task: str | int) -> list[int]:
     return [number]
 
 
-Story = list[str]
-
-
 def read_stories(path: Path) -> list[list[str]]:
     """The file's stories, each a list of raw lines without the line-number reset they start with."""
     stories: list[list[str]] = []
