@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import json
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from holistic.cli.run import main as helm_run
@@ -68,3 +73,22 @@ def assert_matches_reference(reference_path: Path, run_dir: Path) -> None:
     assert exact_match_keys
     for key in exact_match_keys:
         assert means.get(key) == reference["stats"][key], key
+
+
+# Nothing listens on the discard port, so a download from here fails at once, as it does offline.
+UNREACHABLE = "http://127.0.0.1:9"
+
+
+@contextlib.contextmanager
+def serve_directory(directory: Path) -> Iterator[str]:
+    """A real HTTP server for `directory` on a free local port; yields its base URL."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

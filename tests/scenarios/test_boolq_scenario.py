@@ -2,7 +2,7 @@ import json
 import logging
 
 import pytest
-from scenario_test_helpers import load_instances, request_states, run
+from scenario_test_helpers import UNREACHABLE, load_instances, request_states, run
 
 from holistic.errors import DataError, DescriptionError
 from holistic.run_specs import build_run_spec
@@ -90,12 +90,9 @@ def test_only_contrast_false_string_is_false(tmp_path):
 
 
 def test_missing_train_falls_back_to_dev_with_a_warning(tmp_path, caplog, monkeypatch):
-    import holistic.scenarios.download as download
+    import holistic.scenarios.boolq_scenario as module
 
-    def offline(url, *args, **kwargs):
-        raise DataError(f"cannot download {url}")
-
-    monkeypatch.setattr(download, "_download", offline)
+    monkeypatch.setattr(module, "DATA_URL", UNREACHABLE + "/{}.jsonl")
     mirror = write_fixture(tmp_path / "mirror", with_train=False)
     with caplog.at_level(logging.WARNING):
         instances = load_instances(CLASS, {}, tmp_path / "out", mirror)

@@ -2,9 +2,7 @@ import json
 import logging
 
 import pytest
-from scenario_test_helpers import load_instances, request_states, run
-
-from holistic.errors import DataError
+from scenario_test_helpers import UNREACHABLE, load_instances, request_states, run
 
 CLASS = "helm.benchmark.scenarios.imdb_scenario.IMDBScenario"
 
@@ -12,12 +10,9 @@ CLASS = "helm.benchmark.scenarios.imdb_scenario.IMDBScenario"
 @pytest.fixture(autouse=True)
 def offline(monkeypatch):
     # The pinned file order lives on CodaLab; the fixtures test what happens without it (and with it).
-    import holistic.scenarios.download as download
+    import holistic.scenarios.imdb_scenario as module
 
-    def fail(url, *args, **kwargs):
-        raise DataError(f"cannot download {url}")
-
-    monkeypatch.setattr(download, "_download", fail)
+    monkeypatch.setattr(module, "PINNED_ORDER_URL", UNREACHABLE + "/order.json")
 
 
 def write_fixture(root):
