@@ -106,7 +106,9 @@ class Metric:
             all_per_instance.extend(per_instance)
         return MetricResult(list(global_stats.values()), all_per_instance)
 
-    def evaluate_language_modeling(self, scenario_state: ScenarioState, context: MetricContext) -> MetricResult:
+    def evaluate_language_modeling(
+        self, scenario_state: ScenarioState, context: MetricContext
+    ) -> MetricResult:
         """Language-modelling runs (§5.3): every request (window) is evaluated on its own, in one trial.
 
         Stats are summed over all windows, perplexity and bits per byte derived per context from the sums,
@@ -123,7 +125,9 @@ class Metric:
             if not stats:
                 continue
             # One entry per window; HELM 0.2 carries the instance's perturbation (0.1 dropped it).
-            per_instance.append(PerInstanceStats(state.instance.id or "", state.instance.perturbation, 0, stats))
+            per_instance.append(
+                PerInstanceStats(state.instance.id or "", state.instance.perturbation, 0, stats)
+            )
             instance_ids[ctx].add(state.instance.id or "")
             for stat in stats:
                 merge_stat(totals, stat)
