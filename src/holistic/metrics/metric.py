@@ -74,7 +74,14 @@ class Metric:
                     )
                     stats_by_instance[id(instance)] = (instance, stats)
                 for stat in stats:
-                    merge_stat(trial_stats, stat)
+                    existing = trial_stats.get(stat.name)
+                    if existing is None:
+                        trial_stats[stat.name] = stat.copy()
+                    else:
+                        existing.accumulate(stat)
+            for stat in trial_stats.values():
+                if stat.count:
+                    stat._update()
 
             by_context: dict[Context, dict[MetricName, Stat]] = defaultdict(dict)
             for name, stat in trial_stats.items():
