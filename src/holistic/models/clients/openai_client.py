@@ -113,7 +113,12 @@ class OpenAIClient(ApiClient):
         if request.embedding:
             key = with_random(self.raw_request(request), request)
             response, cached = self.fetch(
-                key, lambda: self._post("embeddings", {"model": self.api_model, "input": request.prompt})
+                key,
+                lambda: self._post(
+                    # The SDK would ask for base64, which only its own parser decodes.
+                    "embeddings",
+                    {"model": self.api_model, "input": request.prompt, "encoding_format": "float"},
+                ),
             )
             require_fields(response, "data")
             return RequestResult(
@@ -198,8 +203,8 @@ class OpenAIClient(ApiClient):
                 import openai
 
                 # The SDK logs every request at INFO through httpx; the progress bar says enough.
-                logging.getLogger("httpx").setLevel(logging.WARNING)
-                logging.getLogger("openai").setLevel(logging.WARNING)
+                for name in ("httpx", "httpx2", "httpcore", "httpcore2", "openai"):
+                    logging.getLogger(name).setLevel(logging.WARNING)
                 organization = (
                     self.context.credentials.get(self.organization_credential)
                     if self.organization_credential
@@ -277,7 +282,7 @@ _KNOWN_FIELDS = {
         "temperature",
         "top_p",
     },
-    "embeddings": {"model", "input"},
+    "embeddings": {"model", "input", "encoding_format"},
 }
 
 
