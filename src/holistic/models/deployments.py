@@ -11,7 +11,8 @@
 
 `openai-compatible/<served model>` names work without a file: HOLISTIC_OPENAI_COMPATIBLE_BASE_URL (default
 http://localhost:8000/v1, vLLM's), HOLISTIC_OPENAI_COMPATIBLE_API (completions or chat) and
-HOLISTIC_OPENAI_COMPATIBLE_MAX_SEQUENCE_LENGTH configure them, HOLISTIC_OPENAI_COMPATIBLE_API_KEY is the key.
+HOLISTIC_OPENAI_COMPATIBLE_MAX_SEQUENCE_LENGTH, HOLISTIC_OPENAI_COMPATIBLE_TOKENIZER and
+HOLISTIC_OPENAI_COMPATIBLE_MAX_COMPLETIONS_PER_REQUEST configure them; HOLISTIC_OPENAI_COMPATIBLE_API_KEY is the key.
 """
 
 from __future__ import annotations
@@ -87,6 +88,9 @@ def deployment_from_dict(entry: Any, where: str) -> ModelMetadata:
     # A self-hosted OpenAI-compatible server needs no key unless the deployment names one.
     if client == "openai" and "base_url" in entry and "credential" not in entry:
         args["credential"] = None
+    # llama.cpp, Ollama, TGI and LM Studio answer one completion per call (vLLM more): ask n times by default.
+    if client == "openai" and "base_url" in entry and "max_completions_per_request" not in entry:
+        args["max_completions_per_request"] = 1
     tokenizer = str(
         entry.get(
             "tokenizer",
@@ -131,6 +135,8 @@ def openai_compatible_model(name: str) -> ModelMetadata:
         "max_sequence_length": env.get("HOLISTIC_OPENAI_COMPATIBLE_MAX_SEQUENCE_LENGTH", 2048),
         "api_key_env": "HOLISTIC_OPENAI_COMPATIBLE_API_KEY",
     }
+    if env.get("HOLISTIC_OPENAI_COMPATIBLE_MAX_COMPLETIONS_PER_REQUEST"):
+        entry["max_completions_per_request"] = env["HOLISTIC_OPENAI_COMPATIBLE_MAX_COMPLETIONS_PER_REQUEST"]
     if env.get("HOLISTIC_OPENAI_COMPATIBLE_TOKENIZER"):
         entry["tokenizer"] = env["HOLISTIC_OPENAI_COMPATIBLE_TOKENIZER"]
     model = deployment_from_dict(entry, "openai-compatible model (HOLISTIC_OPENAI_COMPATIBLE_* variables)")

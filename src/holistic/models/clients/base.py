@@ -57,7 +57,9 @@ class Client(ABC):
         """Raise MissingCredentialsError before any request is sent if the client cannot answer them."""
         return None  # local clients need no keys
 
-    def make_requests(self, requests: list[Request], progress: ProgressCallback | None = None) -> list[RequestResult]:
+    def make_requests(
+        self, requests: list[Request], progress: ProgressCallback | None = None
+    ) -> list[RequestResult]:
         """Answer many requests; batched clients override this."""
         results = []
         for request in requests:

@@ -46,6 +46,7 @@ class OpenAIClient(ApiClient):
 
             raise ConfigError(f"invalid api '{self.api}' for {model.name} (expected completions or chat)")
         self.api_model = str(self.options.get("api_model") or model.engine)
+        # None or 0: all completions in one call.
         per_call = self.options.get("max_completions_per_request")
         self.completions_per_call: int | None = int(per_call) if per_call else None
         self.echo_supported = bool(self.options.get("supports_echo", True))
