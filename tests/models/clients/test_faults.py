@@ -188,13 +188,14 @@ def test_run_with_faults_finishes_reports_failures_and_rerun_retries_only_them(
     assert all(r["completions"][0]["text"] == " 7" for r in results if r["success"])
     assert not (run_dir / "stats.json").exists()  # incomplete runs are not marked complete
 
-    # The server recovers; the rerun sends exactly the two failed prompts once each.
+    # The server recovers; the rerun sends only the two failed prompts (3 calls each: num_outputs is 3 and a
+    # server answers one completion per call).
     posts_before = len(fake_api.posts())
     fake_api.default = lambda request: Reply(200, completions_for(request.body))
     status = main(helm_run(tmp_path))
     assert status == 0
     rerun = fake_api.posts()[posts_before:]
-    assert sorted(r.body["prompt"] for r in rerun) == sorted(doomed)
+    assert sorted({r.body["prompt"] for r in rerun}) == sorted(doomed) and len(rerun) == 2 * 3
     assert (run_dir / "stats.json").exists()
     state = json.loads((run_dir / "scenario_state.json").read_text())
     assert all(rs["result"]["success"] for rs in state["request_states"])
