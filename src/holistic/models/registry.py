@@ -572,7 +572,8 @@ def get_model(name: str) -> ModelMetadata:
     model = resolve_dynamic_model(name)
     if model is None:
         raise UnknownNameError(
-            f"unknown model '{name}' ({one_of(model_names())}, huggingface/<hub id or path>, openai-compatible/<served model>, or a deployment in model_deployments.yaml)"
+            f"unknown model '{name}' ({one_of(model_names(), name)}, huggingface/<hub id or path>,"
+            " openai-compatible/<served model>, or a deployment in model_deployments.yaml)"
         )
     register_model(model)
     return model

@@ -6,7 +6,6 @@ from holistic.models.clients.base import Client, ClientContext
 from holistic.models.registry import ModelMetadata
 from holistic.models.request import Request, RequestResult, Sequence, Token
 
-
 # Answers are instant, so requests are answered in chunks: one cache query and one commit per chunk.
 CHUNK = 512
 
