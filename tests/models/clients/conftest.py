@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from api_fakes import FAST_RETRIES, start_fake_api
 
 from holistic.models.cache import CacheRegistry
 from holistic.models.clients.base import ClientContext
 from holistic.models.clients.retry import RetryPolicy
 from holistic.models.credentials import Credentials
+from tests.models.clients.api_fakes import FAST_RETRIES, start_fake_api
 
 
 @pytest.fixture

@@ -12,10 +12,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from api_fakes import FAST_RETRIES, Reply
 
 from holistic.models.registry import get_model
 from holistic.models.request import Request
+from tests.models.clients.api_fakes import FAST_RETRIES, Reply
 
 REPO = Path(__file__).resolve().parents[3]
 

@@ -7,10 +7,10 @@ import importlib
 import logging
 
 import pytest
-from api_fakes import Reply
 
 from holistic.models.registry import get_model
 from holistic.models.request import Request
+from tests.models.clients.api_fakes import Reply
 
 SECRET = "sk-test-0123456789abcdef"
 
