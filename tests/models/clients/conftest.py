@@ -77,6 +77,7 @@ def llama_server():
     params.cpuparams_batch.n_threads = 1
     params.n_threads_http = 2
     params.warmup = False
+    params.verbosity = -1  # llama.cpp logs every slot event otherwise
     server = xllamacpp.Server(params)
     yield server.listening_address.rstrip("/")
     del server  # stops the server's threads
