@@ -6,6 +6,7 @@ Order matters: `model=text` and the other categories expand in registry order, a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from holistic.errors import UnknownNameError, one_of
 
@@ -67,8 +68,8 @@ class ModelMetadata:
     in_helm_registry: bool = True
     """False for models holistic adds; the `model=` categories cover HELM's 2022 registry only."""
 
-    args: dict[str, str] = field(default_factory=dict)
-    """Client arguments (a local model's path or hub id, ...)."""
+    args: dict[str, Any] = field(default_factory=dict)
+    """Client arguments (a local model's path or hub id, a deployment's base_url, ...)."""
 
     @property
     def organization(self) -> str:
@@ -173,7 +174,8 @@ def get_model(name: str) -> ModelMetadata:
     model = resolve_dynamic_model(name)
     if model is None:
         raise UnknownNameError(
-            f"unknown model '{name}' ({one_of(model_names(), name)}, or huggingface/<hub id or path>)"
+            f"unknown model '{name}' ({one_of(model_names(), name)}, huggingface/<hub id or path>,"
+            " openai-compatible/<served model>, or a deployment in model_deployments.yaml)"
         )
     register_model(model)
     return model
