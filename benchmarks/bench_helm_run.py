@@ -34,7 +34,9 @@ def main() -> None:
     parser.add_argument("--instances", type=int, default=10000)
     args = parser.parse_args()
     helm_run = [sys.executable, "-m", "holistic.cli.run"]
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, load {os.getloadavg()[0]:.2f}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, load {os.getloadavg()[0]:.2f}"
+    )
 
     helps = []
     for _ in range(max(args.repeat, 5)):
@@ -54,7 +56,9 @@ def main() -> None:
                 f"subprocess.run({[*helm_run, '--run-specs', description, '--suite', 'bench', '--max-eval-instances', str(args.instances), '-q']!r}, check=True); "
                 "print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)"
             )
-            out = subprocess.run([sys.executable, "-c", code], cwd=work, check=True, capture_output=True, text=True).stdout.split()
+            out = subprocess.run(
+                [sys.executable, "-c", code], cwd=work, check=True, capture_output=True, text=True
+            ).stdout.split()
             walls.append(float(out[0]))
             peaks.append(float(out[1]))
         finally:
