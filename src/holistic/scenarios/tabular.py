@@ -151,18 +151,23 @@ def sample_positions(n: int, size: int, random_state: Any) -> list[int]:
     return [int(i) for i in rng.permutation(n)[:size]]
 
 
-def inner_merge_order(left_keys: Sequence[Any], right_index: dict[Any, int]) -> list[tuple[int, int]]:
-    """(left row, right row) pairs of pandas 1.x's `merge(how="inner", sort=False)` on unique right keys.
+def inner_merge_order(left_keys: Sequence[Any], right_keys: Sequence[Any]) -> list[tuple[int, int]]:
+    """(left row, right row) pairs of pandas 1.x's `merge(how="inner", sort=False)` on one key column.
 
-    pandas before 2.2 groups the result by key, keys in order of first appearance on the left, rows of a
-    key in left order (its join is a counting sort over factorized keys); pandas 2.2 keeps plain left
-    order instead. HELM v0.1.0 ran with pandas 1.x.
+    pandas before 2.2 groups the result by key, keys in order of first appearance on the left, the rows of
+    a key in left order, each followed by its right matches in right order (its join is a counting sort
+    over factorized keys); pandas 2.2 keeps plain left order instead. HELM v0.1.0 ran with pandas 1.x.
     """
+    right: dict[Any, list[int]] = {}
+    for position, key in enumerate(right_keys):
+        if not is_missing(key):
+            right.setdefault(key, []).append(position)
     groups: dict[Any, list[int]] = {}
     for position, key in enumerate(left_keys):
-        groups.setdefault(key, []).append(position)
+        if not is_missing(key):
+            groups.setdefault(key, []).append(position)
     pairs: list[tuple[int, int]] = []
     for key, positions in groups.items():
-        if key in right_index:
-            pairs.extend((position, right_index[key]) for position in positions)
+        matches = right.get(key, [])
+        pairs.extend((left, match) for left in positions for match in matches)
     return pairs
