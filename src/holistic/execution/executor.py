@@ -38,7 +38,14 @@ class ExecutionReport:
 def _progress_bar(total: int, description: str):
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=description, unit="req", leave=False, disable=total < 2 or not sys.stderr.isatty(), file=sys.stderr)
+    return tqdm(
+        total=total,
+        desc=description,
+        unit="req",
+        leave=False,
+        disable=total < 2 or not sys.stderr.isatty(),
+        file=sys.stderr,
+    )
 
 
 class Executor:
@@ -46,7 +53,9 @@ class Executor:
         self.context = context
         self.num_threads = max(1, num_threads)
 
-    def execute(self, scenario_state: ScenarioState, description: str = "") -> tuple[ScenarioState, ExecutionReport]:
+    def execute(
+        self, scenario_state: ScenarioState, description: str = ""
+    ) -> tuple[ScenarioState, ExecutionReport]:
         states = scenario_state.request_states
         report = ExecutionReport(num_requests=len(states))
         if not states:

@@ -8,7 +8,7 @@ from holistic.adaptation.request_state import RequestState
 from holistic.errors import DescriptionError, one_of
 from holistic.metrics.metric import Metric, MetricContext
 from holistic.metrics.reference_metrics import REFERENCE_METRICS
-from holistic.metrics.statistic import MetricName, Stat
+from holistic.metrics.statistic import MetricName, Stat, metric_name
 from holistic.models.request import Sequence
 from holistic.specs import AdapterSpec
 from holistic.specs.adapter_spec import ADAPT_MULTIPLE_CHOICE_SEPARATE_CALIBRATED
@@ -17,7 +17,7 @@ FINISH_REASONS = ("length", "stop", "endoftext", "unknown")
 
 
 def _stat(name: str, value: float | bool | None) -> Stat:
-    return Stat(MetricName(name)).add(value)
+    return Stat.of(metric_name(name), value)
 
 
 def num_bytes_of_token(text: str) -> int:
@@ -82,7 +82,9 @@ class BasicMetric(Metric):
             raise DescriptionError(f"unknown metric name '{unknown[0]}' ({one_of(REFERENCE_METRICS)})")
         self.names = names
 
-    def evaluate_generation(self, adapter_spec: AdapterSpec, request_state: RequestState, context: MetricContext) -> list[Stat]:
+    def evaluate_generation(
+        self, adapter_spec: AdapterSpec, request_state: RequestState, context: MetricContext
+    ) -> list[Stat]:
         result = request_state.result
         if result is None or not result.success:
             return []
@@ -127,7 +129,9 @@ class BasicMetric(Metric):
         for state in states:
             assert state.reference_index is not None and state.result is not None
             reference = instance.references[state.reference_index]
-            num_tokens = context.window_service.get_num_tokens(" " + reference.output) if context.window_service else 1
+            num_tokens = (
+                context.window_service.get_num_tokens(" " + reference.output) if context.window_service else 1
+            )
             tokens = state.result.completions[0].tokens if state.result.completions else []
             logprob = sum(t.logprob for t in tokens[-num_tokens:]) if num_tokens else 0.0
             if state.request_mode == "calibration":
@@ -155,8 +159,8 @@ class BasicMetric(Metric):
 
     def derive_stats(self, stats: dict[MetricName, Stat]) -> list[Stat]:
         def total(name: str) -> float | None:
-            for metric_name, stat in stats.items():
-                if metric_name.name == name:
+            for stat_name, stat in stats.items():
+                if stat_name.name == name:
                     return stat.sum
             return None
 

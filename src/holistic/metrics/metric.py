@@ -11,7 +11,7 @@ from pathlib import Path
 
 from holistic.adaptation.request_state import RequestState, ScenarioState
 from holistic.errors import DescriptionError
-from holistic.metrics.statistic import MetricName, PerInstanceStats, Stat, merge_stat
+from holistic.metrics.statistic import MetricName, PerInstanceStats, Stat, merge_stat, metric_name
 from holistic.models.window_service import WindowService
 from holistic.scenarios.base import Instance, PerturbationDescription
 from holistic.specs import AdapterSpec, MetricSpec
@@ -39,9 +39,16 @@ def context_of(instance: Instance) -> Context:
     return (instance.split, instance.sub_split, instance.perturbation)
 
 
+def set_context(stats: list[Stat], context: Context) -> None:
+    """Write the instance's context into fresh stats' names (in place: they belong to this instance)."""
+    split, sub_split, perturbation = context
+    for stat in stats:
+        stat.name = metric_name(stat.name.name, split, sub_split, perturbation)
+
+
 def with_context(stat: Stat, context: Context) -> Stat:
     split, sub_split, perturbation = context
-    return stat.with_name(replace(stat.name, split=split, sub_split=sub_split, perturbation=perturbation))
+    return stat.with_name(metric_name(stat.name.name, split, sub_split, perturbation))
 
 
 class Metric:
@@ -57,9 +64,11 @@ class Metric:
             stats_by_instance: dict[int, tuple[Instance, list[Stat]]] = {}
             for instance in scenario_state.instances:
                 stats = self.evaluate_instance(scenario_state, trial, instance, context)
-                stats = [with_context(s, context_of(instance)) for s in stats]
+                set_context(stats, context_of(instance))
                 if stats:
-                    per_instance.append(PerInstanceStats(instance.id or "", instance.perturbation, trial, stats))
+                    per_instance.append(
+                        PerInstanceStats(instance.id or "", instance.perturbation, trial, stats)
+                    )
                     stats_by_instance[id(instance)] = (instance, stats)
                 for stat in stats:
                     merge_stat(trial_stats, stat)
@@ -109,7 +118,9 @@ class Metric:
             stats += self.evaluate_references(adapter_spec, reference_states, context)
         return stats
 
-    def evaluate_generation(self, adapter_spec: AdapterSpec, request_state: RequestState, context: MetricContext) -> list[Stat]:
+    def evaluate_generation(
+        self, adapter_spec: AdapterSpec, request_state: RequestState, context: MetricContext
+    ) -> list[Stat]:
         return []
 
     def evaluate_references(
@@ -123,49 +134,106 @@ class Metric:
     def derive_stats(self, stats: dict[MetricName, Stat]) -> list[Stat]:
         return []
 
-    def derive_per_instance_stats(self, adapter_spec: AdapterSpec, items: list[tuple[Instance, list[Stat]]]) -> list[Stat]:
+    def derive_per_instance_stats(
+        self, adapter_spec: AdapterSpec, items: list[tuple[Instance, list[Stat]]]
+    ) -> list[Stat]:
         return []
 
 
-ROBUSTNESS_WORST = PerturbationDescription(name="robustness", robustness=True, fairness=False, computed_on="worst")
-FAIRNESS_WORST = PerturbationDescription(name="fairness", robustness=False, fairness=True, computed_on="worst")
+ROBUSTNESS_WORST = PerturbationDescription(
+    name="robustness", robustness=True, fairness=False, computed_on="worst"
+)
+FAIRNESS_WORST = PerturbationDescription(
+    name="fairness", robustness=False, fairness=True, computed_on="worst"
+)
 
 
 def compute_worst_case_stats(per_instance: list[PerInstanceStats]) -> list[Stat]:
-    """Robustness, fairness and per-perturbation worst cases over an instance's original and copies (§5.5)."""
-    groups: dict[tuple[MetricName, str], list[Stat]] = defaultdict(list)
-    for entry in per_instance:
-        for stat in entry.stats:
-            groups[(replace(stat.name, perturbation=None), entry.instance_id)].append(stat)
+    """Robustness, fairness and per-perturbation worst cases over an instance's original and copies (§5.5).
 
-    results: dict[MetricName, Stat] = {}
-    for (base_name, _), stats in groups.items():
-        original = next((s for s in stats if s.name.perturbation is None), None)
-        robustness = Stat(replace(base_name, perturbation=ROBUSTNESS_WORST))
-        fairness = Stat(replace(base_name, perturbation=FAIRNESS_WORST))
-        individual: dict[PerturbationDescription, Stat] = {}
-        for stat in stats:
-            perturbation = stat.name.perturbation
-            if perturbation is None:
-                continue
-            if perturbation.robustness:
-                robustness.merge(stat)
-            if perturbation.fairness:
-                fairness.merge(stat)
-            worst = replace(perturbation, computed_on="worst")
-            individual.setdefault(worst, Stat(replace(base_name, perturbation=worst))).merge(stat)
-        accumulators = [robustness, fairness]
-        for worst, accumulator in individual.items():
+    Per instance and metric, each accumulator's worst value is the minimum over the original and the
+    perturbed copies it covers; that minimum is one value of the cross-instance Stat.
+    """
+    by_instance: dict[str, list[PerInstanceStats]] = defaultdict(list)
+    for entry in per_instance:
+        by_instance[entry.instance_id].append(entry)
+
+    # key -> [count, sum, sum of squares, min, max]; Stats are built once at the end (this loop is hot).
+    results: dict[tuple, list] = {}
+
+    def emit(
+        base: tuple[str, str | None, str | None], perturbation: PerturbationDescription, stat_or_value
+    ) -> None:
+        key = (*base, perturbation)
+        if isinstance(stat_or_value, Stat):
+            if stat_or_value.count == 0:
+                results.setdefault(key, [0, 0, 0, None, None])
+                return
+            count, total, squares = stat_or_value.count, stat_or_value.sum, stat_or_value.sum_squared
+            low, high = stat_or_value.min, stat_or_value.max
+        else:
+            if isinstance(stat_or_value, bool):
+                stat_or_value = int(stat_or_value)
+            count, total, squares, low, high = (
+                1,
+                stat_or_value,
+                stat_or_value * stat_or_value,
+                stat_or_value,
+                stat_or_value,
+            )
+        acc = results.get(key)
+        if acc is None:
+            results[key] = [count, 0 + total, 0 + squares, low, high]
+        else:
+            acc[0] += count
+            acc[1] += total
+            acc[2] += squares
+            acc[3] = low if acc[3] is None else min(acc[3], low)
+            acc[4] = high if acc[4] is None else max(acc[4], high)
+
+    for entries in by_instance.values():
+        originals: dict[tuple, Stat] = {}
+        worst: dict[tuple, dict[PerturbationDescription, float]] = {}
+        for entry in entries:
+            for stat in entry.stats:
+                name = stat.name
+                base = (name.name, name.split, name.sub_split)
+                perturbation = name.perturbation
+                if perturbation is None:
+                    originals[base] = stat
+                    worst.setdefault(base, {})
+                    continue
+                minima = worst.setdefault(base, {})
+                if stat.count == 0:
+                    continue
+                keys = [replace(perturbation, computed_on="worst")]
+                if perturbation.robustness:
+                    keys.append(ROBUSTNESS_WORST)
+                if perturbation.fairness:
+                    keys.append(FAIRNESS_WORST)
+                for key in keys:
+                    minima[key] = stat.min if key not in minima else min(minima[key], stat.min)
+        for base, minima in worst.items():
+            original = originals.get(base)
+            individual = [k for k in minima if k is not ROBUSTNESS_WORST and k is not FAIRNESS_WORST]
             if original is not None:
-                as_original = replace(worst, computed_on="original")
-                merge_stat(results, original.with_name(replace(base_name, perturbation=as_original)))
-            accumulators.append(accumulator)
-        for accumulator in accumulators:
-            if original is not None:
-                accumulator.merge(original)
-            if accumulator.count > 0:
-                merge_stat(results, Stat(accumulator.name).add(accumulator.min))
-    return list(results.values())
+                for key in individual:
+                    emit(base, replace(key, computed_on="original"), original)
+            original_min = original.min if original is not None and original.count > 0 else None
+            for key in (ROBUSTNESS_WORST, FAIRNESS_WORST, *individual):
+                values = [v for v in (minima.get(key), original_min) if v is not None]
+                if values:
+                    emit(base, key, min(values))
+    stats = []
+    for (name, split, sub_split, perturbation), (count, total, squares, low, high) in results.items():
+        stat = Stat(metric_name(name, split, sub_split, perturbation), count, total, squares, low, high)
+        if count:
+            stat._update()
+        stats.append(stat)
+    return stats
+
+
+_WARNED: set[str] = set()
 
 
 def create_metric(spec: MetricSpec) -> Metric | None:
@@ -176,7 +244,9 @@ def create_metric(spec: MetricSpec) -> Metric | None:
         module = importlib.import_module(f"holistic.metrics.{short_module}")
         cls = getattr(module, class_name)
     except (ImportError, AttributeError):
-        log.warning("metric %s is not implemented yet; its stats are skipped", spec.class_name)
+        if spec.class_name not in _WARNED:
+            _WARNED.add(spec.class_name)
+            log.warning("metric %s is not implemented yet; its stats are skipped", spec.class_name)
         return None
     try:
         inspect.signature(cls).bind(**spec.args)

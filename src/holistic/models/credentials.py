@@ -64,7 +64,9 @@ def load_credentials(local_path: str | os.PathLike) -> Credentials:
     try:
         conf = ConfigFactory.parse_file(str(path))
     except (ConfigException, Exception) as e:  # pyparsing errors are not ConfigExceptions
-        raise ConfigError(f"cannot parse {path}: {type(e).__name__} (expected HOCON `key: value` lines)") from None
+        raise ConfigError(
+            f"cannot parse {path}: {type(e).__name__} (expected HOCON `key: value` lines)"
+        ) from None
     return Credentials({k: str(v) for k, v in conf.items()}, str(path))
 
 

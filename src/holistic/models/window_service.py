@@ -39,7 +39,7 @@ class WindowService:
         return self.tokenizer.tokenize(text)
 
     def get_num_tokens(self, text: str) -> int:
-        return len(self.tokenizer.encode(text))
+        return self.tokenizer.count_tokens(text)
 
     def fits_within_context_window(self, text: str, expected_completion_token_length: int = 0) -> bool:
         if self.model.encoder_decoder:

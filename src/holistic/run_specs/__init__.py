@@ -57,8 +57,12 @@ def build_run_spec(name: str, args: dict) -> RunSpec:
             f"({('valid: ' + ', '.join(valid)) if valid else 'it takes no arguments'})"
         )
     missing = [
-        p.name for p in parameters.values() if p.default is inspect.Parameter.empty and p.kind is p.POSITIONAL_OR_KEYWORD and p.name not in args
+        p.name
+        for p in parameters.values()
+        if p.default is inspect.Parameter.empty and p.kind is p.POSITIONAL_OR_KEYWORD and p.name not in args
     ]
     if missing:
-        raise DescriptionError(f"missing argument '{missing[0]}' for scenario {name} (add {missing[0]}=<value>)")
+        raise DescriptionError(
+            f"missing argument '{missing[0]}' for scenario {name} (add {missing[0]}=<value>)"
+        )
     return function(**args)

@@ -38,7 +38,9 @@ class InContextLearningAdapter(Adapter):
         return ScenarioState(self.adapter_spec, states)
 
     @abstractmethod
-    def generate_requests(self, eval_instance: Instance, train_instances: list[Instance], trial: int) -> list[RequestState]:
+    def generate_requests(
+        self, eval_instance: Instance, train_instances: list[Instance], trial: int
+    ) -> list[RequestState]:
         """The request states of one eval instance in one trial."""
 
     def fit_prompt(self, prompt: Prompt) -> Prompt:

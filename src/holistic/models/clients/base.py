@@ -49,7 +49,9 @@ class Client(ABC):
     def make_request(self, request: Request) -> RequestResult:
         """Answer one request (from the cache when possible). Never raises for model-side failures."""
 
-    def make_requests(self, requests: list[Request], progress: ProgressCallback | None = None) -> list[RequestResult]:
+    def make_requests(
+        self, requests: list[Request], progress: ProgressCallback | None = None
+    ) -> list[RequestResult]:
         """Answer many requests; batched clients override this."""
         results = []
         for request in requests:

@@ -6,7 +6,6 @@ from holistic.models.clients.base import Client, ClientContext
 from holistic.models.registry import ModelMetadata
 from holistic.models.request import Request, RequestResult, Sequence, Token
 
-
 # Answers are instant, so requests are answered in chunks: one cache query and one commit per chunk.
 CHUNK = 512
 
@@ -50,7 +49,11 @@ class SimpleClient(Client):
 
 def _to_result(response: dict) -> RequestResult:
     completions = [
-        Sequence(text=text, logprob=logprob, tokens=[Token(text=text, logprob=logprob, top_logprobs=response["completions"])])
+        Sequence(
+            text=text,
+            logprob=logprob,
+            tokens=[Token(text=text, logprob=logprob, top_logprobs=response["completions"])],
+        )
         for text, logprob in response["completions"].items()
     ]
     # Deterministic fields only (no wall-clock time), so reruns and resumed runs write identical files.

@@ -30,6 +30,9 @@ class Tokenizer(ABC):
         """The text of each token (byte-level tokens may be partial characters)."""
         return [self.decode([t]) for t in self.encode(text)]
 
+    def count_tokens(self, text: str) -> int:
+        return len(self.encode(text))
+
 
 class CharacterTokenizer(Tokenizer):
     """One token per character (HELM 0.5's `simple/model1` window service)."""
@@ -41,6 +44,9 @@ class CharacterTokenizer(Tokenizer):
 
     def decode(self, tokens: list) -> str:
         return "".join(tokens)
+
+    def count_tokens(self, text: str) -> int:
+        return len(text)
 
 
 class WhitespaceTokenizer(Tokenizer):
