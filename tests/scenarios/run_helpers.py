@@ -22,9 +22,11 @@ def run_description(
     output: Path,
     mirror: Path | None = None,
     max_eval_instances: int | None = 5,
+    dry_run: bool = False,
 ) -> Path:
-    """Run one description with helm-run and simple/model1; returns the run directory."""
+    """Run one description with helm-run (`--dry-run`: prompts only); returns the run directory."""
     argv = ["--run-specs", description, "--suite", "test", "--output-path", str(output)]
+    argv += ["--dry-run"] if dry_run else []
     argv += ["--local-path", str(tmp_path / "prod_env"), "--quiet", "--exit-on-error"]
     if max_eval_instances is not None:
         argv += ["--max-eval-instances", str(max_eval_instances)]
