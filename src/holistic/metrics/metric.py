@@ -15,6 +15,7 @@ from holistic.metrics.statistic import MetricName, PerInstanceStats, Stat, merge
 from holistic.models.window_service import WindowService
 from holistic.scenarios.base import Instance, PerturbationDescription
 from holistic.specs import AdapterSpec, MetricSpec
+from holistic.specs.adapter_spec import ADAPT_LANGUAGE_MODELING
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,8 @@ class Metric:
 
     def evaluate(self, scenario_state: ScenarioState, context: MetricContext) -> MetricResult:
         adapter_spec = scenario_state.adapter_spec
+        if adapter_spec.method == ADAPT_LANGUAGE_MODELING:
+            return self.evaluate_language_modeling(scenario_state, context)
         global_stats: dict[MetricName, Stat] = {}
         all_per_instance: list[PerInstanceStats] = []
         for trial in range(adapter_spec.num_train_trials):
@@ -102,6 +105,38 @@ class Metric:
                 merge_stat(global_stats, stat.take_mean())
             all_per_instance.extend(per_instance)
         return MetricResult(list(global_stats.values()), all_per_instance)
+
+    def evaluate_language_modeling(self, scenario_state: ScenarioState, context: MetricContext) -> MetricResult:
+        """Language-modelling runs (§5.3): every request (window) is evaluated on its own, in one trial.
+
+        Stats are summed over all windows, perplexity and bits per byte derived per context from the sums,
+        `num_instances` counts distinct instances, and each stat is reduced to its mean once.
+        No calibration and no worst-case stats.
+        """
+        adapter_spec = scenario_state.adapter_spec
+        totals: dict[MetricName, Stat] = {}
+        per_instance: list[PerInstanceStats] = []
+        instance_ids: dict[Context, set[str]] = defaultdict(set)
+        for state in scenario_state.request_states:
+            ctx = context_of(state.instance)
+            stats = [with_context(s, ctx) for s in self.evaluate_generation(adapter_spec, state, context)]
+            if not stats:
+                continue
+            # One entry per window; HELM 0.2 carries the instance's perturbation (0.1 dropped it).
+            per_instance.append(PerInstanceStats(state.instance.id or "", state.instance.perturbation, 0, stats))
+            instance_ids[ctx].add(state.instance.id or "")
+            for stat in stats:
+                merge_stat(totals, stat)
+
+        by_context: dict[Context, dict[MetricName, Stat]] = defaultdict(dict)
+        for name, stat in totals.items():
+            by_context[(name.split, name.sub_split, name.perturbation)][name] = stat
+        for ctx, stats in by_context.items():
+            for stat in self.derive_stats(stats):
+                merge_stat(totals, with_context(stat, ctx))
+        for ctx, ids in instance_ids.items():
+            merge_stat(totals, with_context(Stat(MetricName("num_instances")).add(len(ids)), ctx))
+        return MetricResult([stat.take_mean() for stat in totals.values()], per_instance)
 
     def evaluate_instance(
         self, scenario_state: ScenarioState, trial: int, instance: Instance, context: MetricContext

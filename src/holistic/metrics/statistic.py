@@ -89,7 +89,10 @@ class Stat:
     def _update(self) -> None:
         mean = self.sum / self.count
         # Population variance, clamped at 0 against rounding (the int 0, as HELM's max(0, v) writes it).
-        variance = self.sum_squared / self.count - mean**2
+        try:
+            variance = self.sum_squared / self.count - mean**2  # `**` as HELM, for identical rounding
+        except OverflowError:
+            variance = math.inf
         if not variance > 0:
             variance = 0
         self.mean = mean

@@ -571,7 +571,7 @@ def get_model(name: str) -> ModelMetadata:
     model = resolve_dynamic_model(name)
     if model is None:
         raise UnknownNameError(
-            f"unknown model '{name}' ({one_of(model_names())}, or huggingface/<hub id or path>)"
+            f"unknown model '{name}' ({one_of(model_names(), name)}, or huggingface/<hub id or path>)"
         )
     register_model(model)
     return model

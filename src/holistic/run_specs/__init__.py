@@ -39,7 +39,7 @@ def get_run_spec_function(name: str) -> Callable[..., RunSpec]:
     elif name in run_spec_names():
         module_name, function_name = name, "run_spec"
     else:
-        raise UnknownNameError(f"unknown scenario '{name}' ({one_of(run_spec_names())})")
+        raise UnknownNameError(f"unknown scenario '{name}' ({one_of(run_spec_names(), name)})")
     module = importlib.import_module(f"holistic.run_specs.{module_name}")
     return getattr(module, function_name)
 

@@ -23,6 +23,7 @@ from holistic.errors import DataError
 log = logging.getLogger(__name__)
 
 MIRROR_ENVIRONMENT_VARIABLE = "HOLISTIC_DATA_MIRROR"
+OFFLINE_ENVIRONMENT_VARIABLE = "HOLISTIC_OFFLINE"
 
 
 def data_mirror(explicit: str | None = None) -> str | None:
@@ -80,6 +81,11 @@ def copy_from_mirror(target_path: str | os.PathLike, mirror: str | None = None) 
 
 
 def _download(url: str, target: Path, unpack: bool, unpack_type: str | None, sha256: str | None) -> None:
+    if os.environ.get(OFFLINE_ENVIRONMENT_VARIABLE) == "1":
+        raise DataError(
+            f"{target} is missing and downloads are off (HOLISTIC_OFFLINE=1): place {url} there "
+            f"or pass --data-mirror DIR (a copy laid out as DIR/<scenario>/...)"
+        )
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{target.name}.") as tmp_dir:
         tmp = Path(tmp_dir, "download")
         try:

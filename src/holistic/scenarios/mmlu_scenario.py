@@ -44,7 +44,7 @@ SPLIT_DIRECTORIES = (
 
 def check_subject(subject: str) -> None:
     if subject not in SUBJECTS:
-        raise DataError(f"unknown MMLU subject '{subject}' ({one_of(SUBJECTS)})")
+        raise DataError(f"unknown MMLU subject '{subject}' ({one_of(SUBJECTS, subject)})")
 
 
 class MMLUScenario(Scenario):

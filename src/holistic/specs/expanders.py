@@ -87,7 +87,7 @@ def _with_adapter(run_spec: RunSpec, name: str, **changes: Any) -> RunSpec:
 
 def _check(name: str, value: Any, valid: dict) -> None:
     if value not in valid:
-        raise UnknownNameError(f"unknown value '{value}' for {name} ({one_of(valid)})")
+        raise UnknownNameError(f"unknown value '{value}' for {name} ({one_of(valid, value)})")
 
 
 def _int_values(name: str, value: Any, named: dict[str, list[int]]) -> list[int]:
