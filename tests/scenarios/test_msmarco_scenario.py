@@ -2,11 +2,11 @@ import importlib.util
 import random
 
 import pytest
-from run_helpers import instances_of, request_states, run_description
 
 from holistic.errors import DataError, DescriptionError
 from holistic.run_specs import build_run_spec
 from holistic.scenarios.msmarco_scenario import MSMARCOScenario
+from tests.scenarios.run_helpers import instances_of, request_states, run_description
 
 NUM_DOCS = 60
 

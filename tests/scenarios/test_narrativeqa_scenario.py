@@ -2,11 +2,11 @@ import csv
 import random
 
 import pytest
-from run_helpers import instances_of, request_states, run_description, stat_names
 
 from holistic.metrics.basic_metrics import REFERENCE_METRICS
 from holistic.run_specs import build_run_spec
 from holistic.scenarios.narrativeqa_scenario import NarrativeQAScenario
+from tests.scenarios.run_helpers import instances_of, request_states, run_description, stat_names
 
 SUMMARIES = [
     ("d1", "train", "  Mark starts a pirate radio station.\nHe is a loner.  "),
