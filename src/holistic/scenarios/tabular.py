@@ -89,11 +89,12 @@ def parse_table(
 
     `usecols` keeps only those columns (pandas types each column on its own, so the cells are the same).
     """
-    records = [list(r) for r in lines if r]  # pandas skips blank lines
+    records = (r for r in lines if r)  # pandas skips blank lines
     if names is None:
-        if not records:
+        header = next(records, None)
+        if header is None:
             raise DataError(f"{source} is empty (expected a header line)")
-        header, records = records[0], records[1:]
+        header = list(header)
     else:
         header = list(names)
     width = len(header)
@@ -105,11 +106,12 @@ def parse_table(
         keep = [i for i, name in enumerate(header) if name in usecols]
     texts: list[list[str | None]] = [[] for _ in keep]
     for number, record in enumerate(records, start=2 if names is None else 1):
-        if len(record) > width:
-            raise DataError(f"{source}: record {number} has {len(record)} fields, the header has {width}")
+        if len(record) != width:
+            if len(record) > width:
+                raise DataError(f"{source}: record {number} has {len(record)} fields, the header has {width}")
+            record = record + [""] * (width - len(record))  # pandas fills short records with NaN
         for cells, i in zip(texts, keep):
-            # pandas fills short records with NaN
-            text = record[i] if i < len(record) else ""
+            text = record[i]
             cells.append(None if text in NA_STRINGS else text)
     columns = [_infer_column(t) for t in texts]
     rows = [list(cells) for cells in zip(*columns)] if columns else []
