@@ -2,10 +2,10 @@ import json
 import logging
 
 import pytest
-from scenario_test_helpers import UNREACHABLE, load_instances, request_states, run
 
 from holistic.errors import DataError, DescriptionError
 from holistic.run_specs import build_run_spec
+from tests.scenarios.scenario_test_helpers import UNREACHABLE, load_instances, request_states, run
 
 CLASS = "helm.benchmark.scenarios.boolq_scenario.BoolQScenario"
 

@@ -2,7 +2,8 @@ import json
 import logging
 
 import pytest
-from scenario_test_helpers import UNREACHABLE, load_instances, request_states, run
+
+from tests.scenarios.scenario_test_helpers import UNREACHABLE, load_instances, request_states, run
 
 CLASS = "helm.benchmark.scenarios.imdb_scenario.IMDBScenario"
 

@@ -3,10 +3,10 @@ import io
 import tarfile
 
 import pytest
-from scenario_test_helpers import load_instances, request_states, run, serve_directory
 
 from holistic.errors import DataError, DescriptionError
 from holistic.run_specs import build_run_spec
+from tests.scenarios.scenario_test_helpers import load_instances, request_states, run, serve_directory
 
 CLASS = "helm.benchmark.scenarios.interactive_qa_mmlu_scenario.InteractiveQAMMLUScenario"
 

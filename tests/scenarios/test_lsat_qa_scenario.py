@@ -1,10 +1,15 @@
 import json
 
 import pytest
-from scenario_test_helpers import assert_matches_reference, load_instances, request_states, run
 
 from holistic.errors import DescriptionError
 from holistic.run_specs import build_run_spec
+from tests.scenarios.scenario_test_helpers import (
+    assert_matches_reference,
+    load_instances,
+    request_states,
+    run,
+)
 
 CLASS = "helm.benchmark.scenarios.lsat_qa_scenario.LSATScenario"
 

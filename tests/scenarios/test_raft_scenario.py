@@ -2,7 +2,6 @@ import csv
 import json
 
 import pytest
-from scenario_test_helpers import load_instances, request_states, run
 
 from holistic.errors import DataError, DescriptionError
 from holistic.run_specs import build_run_spec
@@ -12,6 +11,7 @@ from holistic.scenarios.raft_scenario import (
     prompt_settings,
     train_test_indices,
 )
+from tests.scenarios.scenario_test_helpers import load_instances, request_states, run
 
 CLASS = "helm.benchmark.scenarios.raft_scenario.RAFTScenario"
 LABELS = ["TAI safety research", "not TAI safety research"]

@@ -86,10 +86,15 @@ class Executor:
         for index, state in enumerate(states):
             by_model.setdefault(state.request.model, []).append(index)
 
+        clients = {model: get_client(model, self.context) for model in by_model}
+        # Missing keys fail the run here, before a single request is sent.
+        for model, indices in by_model.items():
+            clients[model].check_credentials([states[i].request for i in indices])
+
         with _progress_bar(len(states), description or "requests") as bar:
             progress = _with_fault_injection(bar.update)
             for model, indices in by_model.items():
-                client = get_client(model, self.context)
+                client = clients[model]
                 requests = [states[i].request for i in indices]
                 if client.batched:
                     answered = client.make_requests(requests, progress=progress)

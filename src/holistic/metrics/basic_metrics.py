@@ -80,7 +80,9 @@ def general_stats(adapter_spec: AdapterSpec, state: RequestState, context: Metri
     ]
 
 
-def _general_stats_of_all(adapter_spec: AdapterSpec, states: list[RequestState], context: MetricContext) -> list[Stat]:
+def _general_stats_of_all(
+    adapter_spec: AdapterSpec, states: list[RequestState], context: MetricContext
+) -> list[Stat]:
     """General stats merged over every request of an instance (HELM 0.5; HELM 0.1 used only the last one)."""
     merged: dict[MetricName, Stat] = {}
     for state in states:

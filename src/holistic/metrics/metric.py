@@ -74,7 +74,14 @@ class Metric:
                     )
                     stats_by_instance[id(instance)] = (instance, stats)
                 for stat in stats:
-                    merge_stat(trial_stats, stat)
+                    existing = trial_stats.get(stat.name)
+                    if existing is None:
+                        trial_stats[stat.name] = stat.copy()
+                    else:
+                        existing.accumulate(stat)
+            for stat in trial_stats.values():
+                if stat.count:
+                    stat._update()
 
             by_context: dict[Context, dict[MetricName, Stat]] = defaultdict(dict)
             for name, stat in trial_stats.items():
@@ -106,7 +113,9 @@ class Metric:
             all_per_instance.extend(per_instance)
         return MetricResult(list(global_stats.values()), all_per_instance)
 
-    def evaluate_language_modeling(self, scenario_state: ScenarioState, context: MetricContext) -> MetricResult:
+    def evaluate_language_modeling(
+        self, scenario_state: ScenarioState, context: MetricContext
+    ) -> MetricResult:
         """Language-modelling runs (§5.3): every request (window) is evaluated on its own, in one trial.
 
         Stats are summed over all windows, perplexity and bits per byte derived per context from the sums,
@@ -123,7 +132,9 @@ class Metric:
             if not stats:
                 continue
             # One entry per window; HELM 0.2 carries the instance's perturbation (0.1 dropped it).
-            per_instance.append(PerInstanceStats(state.instance.id or "", state.instance.perturbation, 0, stats))
+            per_instance.append(
+                PerInstanceStats(state.instance.id or "", state.instance.perturbation, 0, stats)
+            )
             instance_ids[ctx].add(state.instance.id or "")
             for stat in stats:
                 merge_stat(totals, stat)

@@ -7,13 +7,13 @@ import string
 from collections.abc import Callable
 
 _ARTICLES = re.compile(r"\b(a|an|the)\b", re.UNICODE)
-_PUNCTUATION = set(string.punctuation)
+_DROP_PUNCTUATION = str.maketrans("", "", string.punctuation)
 
 
 def normalize_text(text: str) -> str:
     """Lowercase, drop punctuation and articles, collapse whitespace (SQuAD/QuAC normalisation)."""
     text = text.lower()
-    text = "".join(ch for ch in text if ch not in _PUNCTUATION)
+    text = text.translate(_DROP_PUNCTUATION)
     text = _ARTICLES.sub(" ", text)
     return " ".join(text.split())
 

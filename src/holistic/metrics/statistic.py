@@ -75,6 +75,16 @@ class Stat:
             return Stat(name).add(value)
         return Stat(name, 1, value, value * value, value, value, mean, 0, 0.0)
 
+    def accumulate(self, other: Stat) -> None:
+        """Merge sums, counts and extremes only; call `_update()` once when done (hot loops)."""
+        if other.count == 0:
+            return
+        self.sum += other.sum
+        self.sum_squared += other.sum_squared
+        self.min = other.min if self.min is None else min(self.min, other.min)
+        self.max = other.max if self.max is None else max(self.max, other.max)
+        self.count += other.count
+
     def merge(self, other: Stat) -> Stat:
         if other.count == 0:
             return self

@@ -33,6 +33,11 @@ class Credentials:
     def __repr__(self) -> str:
         return f"Credentials(keys={sorted(self._values)}, source={self._source!r})"
 
+    @property
+    def source(self) -> str:
+        """The credentials.conf these values came from (where a missing key should be added)."""
+        return self._source
+
     def get(self, key: str) -> str | None:
         env = ENVIRONMENT_VARIABLES.get(key)
         if env and os.environ.get(env):

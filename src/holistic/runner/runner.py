@@ -21,6 +21,7 @@ from holistic.metrics.tokens_metric import TokensMetric
 from holistic.models.cache import CacheRegistry
 from holistic.models.clients import ClientContext
 from holistic.models.credentials import load_credentials
+from holistic.models.deployments import load_model_deployments
 from holistic.models.window_service import get_window_service
 from holistic.runner.outputs import RunWriter, is_complete, run_directory, write_suite_files
 from holistic.scenarios import create_scenario
@@ -70,6 +71,7 @@ class Runner:
         self.options = options
         self.caches = CacheRegistry(options.local_path)
         self.client_context = ClientContext(self.caches, load_credentials(options.local_path))
+        load_model_deployments(options.local_path)
         self.executor = Executor(self.client_context, options.num_threads)
 
     def run_all(self, run_specs: list[RunSpec]) -> list[RunOutcome]:
@@ -99,7 +101,7 @@ class Runner:
         timer.done(f"{len(instances)} instances")
         instances = sample_eval_instances(instances, run_spec.adapter_spec.max_eval_instances)
         instances = self.augment(run_spec, instances)
-        window_service = get_window_service(run_spec.adapter_spec.model)
+        window_service = get_window_service(run_spec.adapter_spec.model, self.client_context)
         scenario_state = get_adapter(run_spec.adapter_spec, window_service).adapt(instances)
         timer.done(f"{len(scenario_state.request_states)} requests")
         failures = ""

@@ -76,9 +76,11 @@ class SyntheticReasoningScenario(Scenario):
         rule_symbols = np.array(RULE_SYMBOLS)
         math_symbols = np.array(MATH_SYMBOLS)
 
+        # `symbols[rng.randint(0, n, size)]` is the very draw RandomState.choice(symbols, size) makes
+        # (uniform, with replacement), without its argument checks; this loop is the scenario's cost.
         def draw(symbols) -> list[str]:
             size = rng.randint(2, 4)  # drawn before the choice, as HELM evaluates the arguments
-            return rng.choice(symbols, size=size).tolist()
+            return symbols[rng.randint(0, len(symbols), size=size)].tolist()
 
         def shuffled(items: list[str]) -> list[str]:
             rng.shuffle(items)
@@ -89,7 +91,7 @@ class SyntheticReasoningScenario(Scenario):
             parts: list[str] = []
             for symbol in symbols:
                 length = rng.randint(1, 3)
-                text = " ".join(rng.choice(tokens, size=length).tolist())
+                text = " ".join(tokens[rng.randint(0, len(tokens), size=length)].tolist())
                 mapping[symbol] = text
                 parts.append(f'{symbol} by " {text} "')
             return mapping, " , ".join(parts)
