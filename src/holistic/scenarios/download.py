@@ -55,19 +55,29 @@ def ensure_file_downloaded(
     target.parent.mkdir(parents=True, exist_ok=True)
     mirror = data_mirror(mirror)
     if mirror:
-        source = _mirror_source(target, mirror)
-        if source is not None:
-            tmp = target.with_name(f".{target.name}.copying")
-            shutil.rmtree(tmp, ignore_errors=True) if tmp.is_dir() else tmp.unlink(missing_ok=True)
-            if source.is_dir():
-                shutil.copytree(source, tmp)
-            else:
-                shutil.copyfile(source, tmp)
-            os.replace(tmp, target)
+        if copy_from_mirror(target, mirror):
             return target
         log.warning("%s is not in the data mirror %s; downloading %s", target.name, mirror, source_url)
     _download(source_url, target, unpack, unpack_type, sha256)
     return target
+
+
+def copy_from_mirror(target_path: str | os.PathLike, mirror: str | None = None) -> bool:
+    """Copy `target_path` (file or directory) from the data mirror if the mirror has it; whether it did."""
+    target = Path(target_path)
+    mirror = data_mirror(mirror)
+    source = _mirror_source(target, mirror) if mirror else None
+    if source is None:
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.copying")
+    shutil.rmtree(tmp, ignore_errors=True) if tmp.is_dir() else tmp.unlink(missing_ok=True)
+    if source.is_dir():
+        shutil.copytree(source, tmp)
+    else:
+        shutil.copyfile(source, tmp)
+    os.replace(tmp, target)
+    return True
 
 
 def _download(url: str, target: Path, unpack: bool, unpack_type: str | None, sha256: str | None) -> None:
