@@ -68,3 +68,15 @@ def test_worst_case_is_the_minimum_over_original_and_copies():
     assert by_name[("robustness", "worst")].mean == 0.5
     assert by_name[("fairness", "worst")].mean == 1
     assert by_name[("typos", "worst")].mean == 0 and by_name[("typos", "original")].mean == 1
+
+
+def test_rouge_and_bleu():
+    from holistic.metrics.reference_metrics import bleu_1, bleu_4, rouge_1, rouge_2, rouge_l, word_tokenize
+
+    assert rouge_l("The cat sat on the mat.", "The cat sat on the mat.") == 1.0
+    assert 0 < rouge_1("The cats were sitting", "a cat sat") < 1  # stemming: cats -> cat
+    assert rouge_2("a b c", "x y z") == 0.0
+    assert bleu_1("the cat sat", "the cat sat") == 1.0
+    assert bleu_1("a b c", "a b d") == 2 / 3
+    assert bleu_4("a b c d e", "a b c d e") == 1.0 and bleu_4("a b c", "x y z") == 0.0
+    assert word_tokenize("It rained. We left!") == ["It", "rained", ".", "We", "left", "!"]

@@ -3,7 +3,6 @@ import random
 
 import pytest
 
-from holistic.metrics.basic_metrics import REFERENCE_METRICS
 from holistic.run_specs import build_run_spec
 from holistic.scenarios.narrativeqa_scenario import NarrativeQAScenario
 from tests.scenarios.run_helpers import instances_of, request_states, run_description, stat_names
@@ -70,19 +69,7 @@ def test_instances(tmp_path):
     assert instances[1].input == 'A "quiet" town.\nQuestion: Where is it?'
 
 
-@pytest.mark.parametrize(
-    "dry_run",
-    [
-        True,
-        pytest.param(
-            False,
-            marks=pytest.mark.skipif(
-                "rouge_l" not in REFERENCE_METRICS,
-                reason="BasicMetric has no rouge_l/bleu_1/bleu_4 yet (metrics work)",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("dry_run", [True, False])
 def test_run_spec_and_full_prompt(tmp_path, dry_run):
     spec = build_run_spec("narrative_qa", {})
     assert spec.name == "narrative_qa" and spec.groups == ["narrative_qa"]
