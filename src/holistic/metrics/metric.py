@@ -194,12 +194,44 @@ FAIRNESS_WORST = PerturbationDescription(
 )
 
 
+def _worst_cases_without_perturbations(per_instance: list[PerInstanceStats]) -> list[Stat] | None:
+    """The common case, computed in one pass: no perturbed copies and single-valued stats.
+
+    Each instance's worst value is then its only value, so the robustness and fairness stats of a metric
+    are the merge of its per-instance stats, under two names. None when the shortcut does not apply.
+    """
+    totals: dict[tuple, Stat] = {}
+    for entry in per_instance:
+        if entry.perturbation is not None:
+            return None
+        for stat in entry.stats:
+            name = stat.name
+            if name.perturbation is not None or stat.count > 1:
+                return None
+            key = (name.name, name.split, name.sub_split)
+            total = totals.get(key)
+            if total is None:
+                totals[key] = total = Stat(name)
+            total.accumulate(stat)
+    stats = []
+    for (name, split, sub_split), total in totals.items():
+        if total.count == 0:
+            continue
+        total._update()
+        for worst in (ROBUSTNESS_WORST, FAIRNESS_WORST):
+            stats.append(total.with_name(metric_name(name, split, sub_split, worst)))
+    return stats
+
+
 def compute_worst_case_stats(per_instance: list[PerInstanceStats]) -> list[Stat]:
     """Robustness, fairness and per-perturbation worst cases over an instance's original and copies (§5.5).
 
     Per instance and metric, each accumulator's worst value is the minimum over the original and the
     perturbed copies it covers; that minimum is one value of the cross-instance Stat.
     """
+    unperturbed = _worst_cases_without_perturbations(per_instance)
+    if unperturbed is not None:
+        return unperturbed
     by_instance: dict[str, list[PerInstanceStats]] = defaultdict(list)
     for entry in per_instance:
         by_instance[entry.instance_id].append(entry)
