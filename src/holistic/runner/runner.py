@@ -156,7 +156,13 @@ class Runner:
             return instances
         from holistic.augmentation.augmenter import augment_instances
 
-        return augment_instances(run_spec.data_augmenter_spec, instances)
+        # Perturbation data files are cached under <output>/perturbations/<name>/ (HELM's layout).
+        return augment_instances(
+            run_spec.data_augmenter_spec,
+            instances,
+            self.options.output_path,
+            data_mirror(self.options.data_mirror),
+        )
 
     def evaluate(
         self, run_spec: RunSpec, scenario_state: ScenarioState, window_service, failed: bool
