@@ -154,6 +154,15 @@ def run_entries(args: argparse.Namespace, entries: list[tuple[str, int, list[str
         error_line(problem)
         return EXIT_USAGE
 
+    from holistic.models.deployments import load_model_deployments
+
+    try:
+        # Deployments name models, so they must be known before descriptions are expanded.
+        load_model_deployments(args.local_path)
+    except HolisticError as e:
+        error_line(str(e))
+        return EXIT_USAGE
+
     status = EXIT_OK
     run_specs = []
     for description, priority, groups in entries:

@@ -54,7 +54,9 @@ class RequestCache:
             for start in range(0, len(unique), 500):
                 chunk = unique[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                for key, value in self._connection.execute(f'SELECT key, value FROM "{TABLE}" WHERE key IN ({marks})', chunk):
+                for key, value in self._connection.execute(
+                    f'SELECT key, value FROM "{TABLE}" WHERE key IN ({marks})', chunk
+                ):
                     found[key] = pickle.loads(bytes(value))
         return [found.get(k) for k in keys]
 
@@ -62,7 +64,10 @@ class RequestCache:
         self.put_many([(request, response)])
 
     def put_many(self, items: Iterable[tuple[dict[str, Any], dict[str, Any]]]) -> None:
-        rows = [(cache_key(req), sqlite3.Binary(pickle.dumps(resp, protocol=pickle.HIGHEST_PROTOCOL))) for req, resp in items]
+        rows = [
+            (cache_key(req), sqlite3.Binary(pickle.dumps(resp, protocol=pickle.HIGHEST_PROTOCOL)))
+            for req, resp in items
+        ]
         with self._lock:
             self.num_computes += len(rows)
             self._connection.execute("BEGIN")

@@ -1,4 +1,5 @@
-"""Models outside the registry table that can still be named: `huggingface/<hub id or local path>`."""
+"""Models outside the registry table that can still be named: `huggingface/<hub id or local path>` and
+`openai-compatible/<served model>` (a server configured by environment variables, see deployments.py)."""
 
 from __future__ import annotations
 
@@ -22,4 +23,8 @@ def resolve_dynamic_model(name: str) -> ModelMetadata | None:
             in_helm_registry=False,
             args={"pretrained_model_name_or_path": engine},
         )
+    if organization == "openai-compatible" and engine:
+        from holistic.models.deployments import openai_compatible_model
+
+        return openai_compatible_model(name)
     return None

@@ -49,7 +49,11 @@ class SimpleClient(Client):
 
 def _to_result(response: dict) -> RequestResult:
     completions = [
-        Sequence(text=text, logprob=logprob, tokens=[Token(text=text, logprob=logprob, top_logprobs=response["completions"])])
+        Sequence(
+            text=text,
+            logprob=logprob,
+            tokens=[Token(text=text, logprob=logprob, top_logprobs=response["completions"])],
+        )
         for text, logprob in response["completions"].items()
     ]
     # Deterministic fields only (no wall-clock time), so reruns and resumed runs write identical files.

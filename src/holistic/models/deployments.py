@@ -1,0 +1,145 @@
+"""Model deployments: API models and OpenAI-compatible servers declared in `<local-path>/model_deployments.yaml`.
+
+    model_deployments:
+      - name: vllm/llama-3-8b            # the name runs use: model=vllm/llama-3-8b
+        client: openai                   # openai (any OpenAI-compatible server), anthropic, cohere, ai21, ...
+        base_url: http://localhost:8000/v1
+        api: completions                 # or chat
+        api_model: meta-llama/Meta-Llama-3-8B   # the model name the server knows (default: after the "/")
+        tokenizer: server                # the server's /tokenize, or a tokenizer name (huggingface/gpt2, ...)
+        max_sequence_length: 8192
+
+`openai-compatible/<served model>` names work without a file: HOLISTIC_OPENAI_COMPATIBLE_BASE_URL (default
+http://localhost:8000/v1, vLLM's), HOLISTIC_OPENAI_COMPATIBLE_API (completions or chat) and
+HOLISTIC_OPENAI_COMPATIBLE_MAX_SEQUENCE_LENGTH, HOLISTIC_OPENAI_COMPATIBLE_TOKENIZER and
+HOLISTIC_OPENAI_COMPATIBLE_MAX_COMPLETIONS_PER_REQUEST configure them; HOLISTIC_OPENAI_COMPATIBLE_API_KEY is the key.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+from typing import Any
+
+from holistic.errors import ConfigError, one_of
+from holistic.models.registry import FULL_FUNCTIONALITY_TEXT, TEXT, ModelMetadata, register_model
+
+DEPLOYMENTS_FILE = "model_deployments.yaml"
+OPENAI_COMPATIBLE = "openai-compatible"
+SERVER_TOKENIZER = "server"
+"""Tokenizer setting that means: ask the server (`/tokenize`, `/detokenize`; llama.cpp and vLLM have them)."""
+
+# Keys a deployment may set besides name; the client reads them from ModelMetadata.args.
+CLIENT_OPTIONS = (
+    "base_url", "api", "api_model", "credential", "api_key_env", "supports_echo", "chat_logprobs",
+    "max_completions_per_request", "max_concurrency", "timeout", "max_attempts", "completion_url",
+)  # fmt: skip
+METADATA_KEYS = (
+    "name", "client", "display_name", "group", "tokenizer", "max_sequence_length", "max_request_length",
+    "prefix_token", "end_of_text_token", "tags", "encoder_decoder",
+)  # fmt: skip
+API_CLIENTS = ("openai", "anthropic", "cohere", "ai21", "together", "gooseai", "microsoft")
+
+
+def load_model_deployments(local_path: str | os.PathLike) -> list[ModelMetadata]:
+    """Register every deployment of `<local_path>/model_deployments.yaml` (nothing if the file is absent)."""
+    path = Path(local_path) / DEPLOYMENTS_FILE
+    if not path.exists():
+        return []
+    import yaml
+
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as e:
+        line = getattr(getattr(e, "problem_mark", None), "line", None)
+        where = f" line {line + 1}" if line is not None else ""
+        raise ConfigError(
+            f"cannot parse {path}{where}: {getattr(e, 'problem', None) or type(e).__name__}"
+        ) from None
+    entries = document.get("model_deployments") if isinstance(document, dict) else None
+    if not isinstance(entries, list):
+        raise ConfigError(f"{path} must hold a list under `model_deployments:` (see docs/models.md)")
+    models = [deployment_from_dict(entry, f"{path} entry {i + 1}") for i, entry in enumerate(entries)]
+    for model in models:
+        register_model(model)
+    return models
+
+
+def deployment_from_dict(entry: Any, where: str) -> ModelMetadata:
+    if not isinstance(entry, dict) or not entry.get("name"):
+        raise ConfigError(f"{where}: a deployment needs at least `name: <organization>/<model>`")
+    name = str(entry["name"])
+    if "/" not in name or name.startswith("/") or name.endswith("/"):
+        raise ConfigError(
+            f"{where}: invalid name '{name}' (expected <organization>/<model>, e.g. vllm/llama-3-8b)"
+        )
+    unknown = sorted(set(entry) - set(CLIENT_OPTIONS) - set(METADATA_KEYS))
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown key '{unknown[0]}' ({one_of([*METADATA_KEYS, *CLIENT_OPTIONS])})"
+        )
+    client = str(entry.get("client", "openai"))
+    if importlib.util.find_spec(f"holistic.models.clients.{client}_client") is None:
+        raise ConfigError(f"{where}: unknown client '{client}' ({one_of(API_CLIENTS)})")
+    if entry.get("api", "completions") not in ("completions", "chat"):
+        raise ConfigError(f"{where}: invalid api '{entry['api']}' (expected completions or chat)")
+    args = {key: entry[key] for key in CLIENT_OPTIONS if key in entry}
+    # A self-hosted OpenAI-compatible server needs no key unless the deployment names one.
+    if client == "openai" and "base_url" in entry and "credential" not in entry:
+        args["credential"] = None
+    # llama.cpp, Ollama, TGI and LM Studio answer one completion per call (vLLM more): ask n times by default.
+    if client == "openai" and "base_url" in entry and "max_completions_per_request" not in entry:
+        args["max_completions_per_request"] = 1
+    tokenizer = str(
+        entry.get(
+            "tokenizer",
+            SERVER_TOKENIZER if client == "openai" and "base_url" in entry else "huggingface/gpt2",
+        )
+    )
+    if tokenizer == SERVER_TOKENIZER:
+        tokenizer = f"{SERVER_TOKENIZER}:{name}"
+    try:
+        max_sequence_length = int(entry.get("max_sequence_length", 2048))
+        max_request_length = int(entry.get("max_request_length", max_sequence_length))
+    except (TypeError, ValueError):
+        raise ConfigError(f"{where}: max_sequence_length and max_request_length must be integers") from None
+    tags = entry.get("tags", [TEXT, FULL_FUNCTIONALITY_TEXT])
+    if not isinstance(tags, list):
+        raise ConfigError(f"{where}: tags must be a list")
+    return ModelMetadata(
+        name=name,
+        display_name=str(entry.get("display_name", name.split("/", 1)[1])),
+        group=str(entry.get("group", name.split("/", 1)[0])),
+        client=client,
+        tokenizer=tokenizer,
+        max_sequence_length=max_sequence_length,
+        max_request_length=max_request_length,
+        prefix_token=str(entry.get("prefix_token", "")),
+        tags=tuple(str(t) for t in tags),
+        end_of_text_token=str(entry.get("end_of_text_token", "")),
+        encoder_decoder=bool(entry.get("encoder_decoder", False)),
+        in_helm_registry=False,
+        args=args,
+    )
+
+
+def openai_compatible_model(name: str) -> ModelMetadata:
+    """`openai-compatible/<served model>`, configured by HOLISTIC_OPENAI_COMPATIBLE_* environment variables."""
+    env = os.environ
+    entry: dict[str, Any] = {
+        "name": name,
+        "client": "openai",
+        "base_url": env.get("HOLISTIC_OPENAI_COMPATIBLE_BASE_URL", "http://localhost:8000/v1"),
+        "api": env.get("HOLISTIC_OPENAI_COMPATIBLE_API", "completions"),
+        "max_sequence_length": env.get("HOLISTIC_OPENAI_COMPATIBLE_MAX_SEQUENCE_LENGTH", 2048),
+        "api_key_env": "HOLISTIC_OPENAI_COMPATIBLE_API_KEY",
+    }
+    if env.get("HOLISTIC_OPENAI_COMPATIBLE_MAX_COMPLETIONS_PER_REQUEST"):
+        entry["max_completions_per_request"] = env["HOLISTIC_OPENAI_COMPATIBLE_MAX_COMPLETIONS_PER_REQUEST"]
+    if env.get("HOLISTIC_OPENAI_COMPATIBLE_TOKENIZER"):
+        entry["tokenizer"] = env["HOLISTIC_OPENAI_COMPATIBLE_TOKENIZER"]
+    model = deployment_from_dict(entry, "openai-compatible model (HOLISTIC_OPENAI_COMPATIBLE_* variables)")
+    # The key is optional here: a local server usually has none.
+    model.args["api_key_optional"] = True
+    return model
