@@ -68,8 +68,8 @@ def group_plots(schema: Schema, index: GroupIndex, group: RunGroup, tables: list
             bars.append((name, value))
             vs_time.append((name, runtime, value))
             vs_tokens.append((name, tokens, value))
-        charts.append(bar_chart(bars, f"{label} by model", label, lower))
-        if len(models) > 1 or any(p[1] for p in vs_time):
+        if len(models) > 1:  # one bar or one point says nothing the table does not
+            charts.append(bar_chart(bars, f"{label} by model", label, lower))
             charts.append(scatter(vs_time, f"{label} against runtime", "inference runtime (s)", label))
             charts.append(scatter(vs_tokens, f"{label} against prompt length", "prompt tokens", label))
     elif tables and len(tables[0].header) > 1 and tables[0].header[1].value.startswith("Mean win rate"):
