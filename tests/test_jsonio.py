@@ -49,3 +49,9 @@ def test_records_match_json_dumps(text, number, flag):
 def test_adapter_spec_round_trip():
     spec = AdapterSpec(method="generation", stop_sequences=["\n"], max_eval_instances=3)
     assert from_dict(AdapterSpec, json.loads(dumps(spec))) == spec
+
+
+def test_memoised_single_value_stats_keep_types_and_signs():
+    name = MetricName("m", "test")
+    stats = [Stat.of(name, v) for v in (0.0, -0.0, 0, 1, 1.0, True, 0.5, 0.0, 1)] + [Stat(name).add(2).add(3)]
+    assert dumps(stats) == json.dumps(asdict_without_nones(stats), indent=2)

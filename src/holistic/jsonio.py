@@ -101,6 +101,8 @@ class _Encoder:
 
     def __init__(self) -> None:
         self.memo: dict[tuple[int, int], str] = {}
+        self.stat_memo: dict[tuple, str] = {}
+        """Text of single-value stats by (name, depth, value); see metrics.statistic."""
         self.keys: dict[str, str] = {}
 
     def chunks(self, obj: Any, depth: int = 0):

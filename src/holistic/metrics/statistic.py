@@ -162,7 +162,31 @@ def _number(value: float) -> str:
 
 
 def _encode_stat(encoder, stat: Stat, depth: int) -> str:
-    """Stat's JSON text, as the generic encoder writes it (stats files hold hundreds of thousands)."""
+    """Stat's JSON text, as the generic encoder writes it (stats files hold hundreds of thousands).
+
+    Per-instance stats mostly hold one value that repeats across instances (flags, counts), so the text of
+    single-value stats is memoised by name and value. The key spells zero with its sign (0.0 == -0.0).
+    """
+    if stat.count == 1:
+        value = stat.sum
+        key = (
+            id(stat.name),
+            depth,
+            type(value),
+            value if value else repr(value),
+            stat.sum_squared,
+            stat.min,
+            stat.max,
+            stat.variance,
+        )
+        text = encoder.stat_memo.get(key)
+        if text is None:
+            text = encoder.stat_memo[key] = _format_stat(encoder, stat, depth)
+        return text
+    return _format_stat(encoder, stat, depth)
+
+
+def _format_stat(encoder, stat: Stat, depth: int) -> str:
     pad = "\n" + "  " * (depth + 1)
     text = "{" + pad + '"name": ' + encoder.encode_memoized(stat.name, depth + 1)
     text += f',{pad}"count": {stat.count},{pad}"sum": {_number(stat.sum)},{pad}"sum_squared": {_number(stat.sum_squared)}'

@@ -46,7 +46,10 @@ class RequestCache:
 
     def get_many(self, requests: list[dict[str, Any]]) -> list[dict[str, Any] | None]:
         """Look many requests up at once (one query per 500 keys)."""
-        keys = [cache_key(r) for r in requests]
+        return self.get_many_by_key([cache_key(r) for r in requests])
+
+    def get_many_by_key(self, keys: list[str]) -> list[dict[str, Any] | None]:
+        """Like get_many, for keys already made with `cache_key`."""
         found: dict[str, dict[str, Any]] = {}
         with self._lock:
             self.num_queries += len(keys)
@@ -64,9 +67,12 @@ class RequestCache:
         self.put_many([(request, response)])
 
     def put_many(self, items: Iterable[tuple[dict[str, Any], dict[str, Any]]]) -> None:
+        self.put_many_by_key((cache_key(req), resp) for req, resp in items)
+
+    def put_many_by_key(self, items: Iterable[tuple[str, dict[str, Any]]]) -> None:
+        """Store (key, response) pairs in one transaction, committed before returning."""
         rows = [
-            (cache_key(req), sqlite3.Binary(pickle.dumps(resp, protocol=pickle.HIGHEST_PROTOCOL)))
-            for req, resp in items
+            (key, sqlite3.Binary(pickle.dumps(resp, protocol=pickle.HIGHEST_PROTOCOL))) for key, resp in items
         ]
         with self._lock:
             self.num_computes += len(rows)
