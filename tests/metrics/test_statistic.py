@@ -80,3 +80,22 @@ def test_rouge_and_bleu():
     assert bleu_1("a b c", "a b d") == 2 / 3
     assert bleu_4("a b c d e", "a b c d e") == 1.0 and bleu_4("a b c", "x y z") == 0.0
     assert word_tokenize("It rained. We left!") == ["It", "rained", ".", "We", "left", "!"]
+
+
+def test_worst_case_shortcut_equals_the_general_computation():
+    from holistic.metrics.metric import worst_cases_of_totals
+
+    entries = [
+        PerInstanceStats(
+            f"id{i}",
+            None,
+            0,
+            [Stat.of(MetricName("em", split), i % 2), Stat.of(MetricName("t", split), 0.25 * i)],
+        )
+        for i, split in enumerate(["test", "valid", "test", "test"])
+    ]
+    totals: dict = {}
+    for entry in entries:
+        for stat in entry.stats:
+            merge_stat(totals, stat)
+    assert dumps(worst_cases_of_totals(list(totals.values()))) == dumps(compute_worst_case_stats(entries))

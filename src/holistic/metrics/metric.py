@@ -65,6 +65,7 @@ class Metric:
             trial_stats: dict[MetricName, Stat] = {}
             per_instance: list[PerInstanceStats] = []
             stats_by_instance: dict[int, tuple[Instance, list[Stat]]] = {}
+            single_valued = True
             for instance in scenario_state.instances:
                 stats = self.evaluate_instance(scenario_state, trial, instance, context)
                 set_context(stats, context_of(instance))
@@ -73,7 +74,11 @@ class Metric:
                         PerInstanceStats(instance.id or "", instance.perturbation, trial, stats)
                     )
                     stats_by_instance[id(instance)] = (instance, stats)
+                if instance.perturbation is not None:
+                    single_valued = False
                 for stat in stats:
+                    if stat.count > 1:
+                        single_valued = False
                     existing = trial_stats.get(stat.name)
                     if existing is None:
                         trial_stats[stat.name] = stat.copy()
@@ -82,6 +87,9 @@ class Metric:
             for stat in trial_stats.values():
                 if stat.count:
                     stat._update()
+            # Without perturbed copies, an instance's worst value is its only value: the worst-case stats are
+            # these per-instance totals under the robustness and fairness names (see compute_worst_case_stats).
+            instance_totals = [stat.copy() for stat in trial_stats.values()] if single_valued else None
 
             by_context: dict[Context, dict[MetricName, Stat]] = defaultdict(dict)
             for name, stat in trial_stats.items():
@@ -105,7 +113,12 @@ class Metric:
                 for stat in self.evaluate_instances(states):
                     merge_stat(trial_stats, with_context(stat, ctx))
 
-            for stat in compute_worst_case_stats(per_instance):
+            worst_cases = (
+                worst_cases_of_totals(instance_totals)
+                if instance_totals is not None
+                else compute_worst_case_stats(per_instance)
+            )
+            for stat in worst_cases:
                 merge_stat(trial_stats, stat)
 
             for stat in trial_stats.values():
@@ -194,32 +207,15 @@ FAIRNESS_WORST = PerturbationDescription(
 )
 
 
-def _worst_cases_without_perturbations(per_instance: list[PerInstanceStats]) -> list[Stat] | None:
-    """The common case, computed in one pass: no perturbed copies and single-valued stats.
-
-    Each instance's worst value is then its only value, so the robustness and fairness stats of a metric
-    are the merge of its per-instance stats, under two names. None when the shortcut does not apply.
-    """
-    totals: dict[tuple, Stat] = {}
-    for entry in per_instance:
-        if entry.perturbation is not None:
-            return None
-        for stat in entry.stats:
-            name = stat.name
-            if name.perturbation is not None or stat.count > 1:
-                return None
-            key = (name.name, name.split, name.sub_split)
-            total = totals.get(key)
-            if total is None:
-                totals[key] = total = Stat(name)
-            total.accumulate(stat)
+def worst_cases_of_totals(totals: list[Stat]) -> list[Stat]:
+    """Robustness and fairness stats from per-instance totals of single-valued, unperturbed stats."""
     stats = []
-    for (name, split, sub_split), total in totals.items():
+    for total in totals:
+        name = total.name
         if total.count == 0:
             continue
-        total._update()
         for worst in (ROBUSTNESS_WORST, FAIRNESS_WORST):
-            stats.append(total.with_name(metric_name(name, split, sub_split, worst)))
+            stats.append(total.with_name(metric_name(name.name, name.split, name.sub_split, worst)))
     return stats
 
 
@@ -229,9 +225,6 @@ def compute_worst_case_stats(per_instance: list[PerInstanceStats]) -> list[Stat]
     Per instance and metric, each accumulator's worst value is the minimum over the original and the
     perturbed copies it covers; that minimum is one value of the cross-instance Stat.
     """
-    unperturbed = _worst_cases_without_perturbations(per_instance)
-    if unperturbed is not None:
-        return unperturbed
     by_instance: dict[str, list[PerInstanceStats]] = defaultdict(list)
     for entry in per_instance:
         by_instance[entry.instance_id].append(entry)
