@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 DATA_MIRROR ?= $(abspath ../shared/data)
 
-.PHONY: install dev demo test test-fast lint bench bench-local clean
+.PHONY: install dev chromium demo test test-fast lint bench bench-local clean
 
 # Core install plus local models. torch is pinned first: 2.13.0 is a CPU build on this machine, and a
 # bare `torch` requirement would pull a multi-GB CUDA build. torchvision is never installed.
@@ -21,9 +21,13 @@ $(VENV)/.dev: $(VENV)/.installed
 	$(PIP) install -q -e '.[local,openai,dev]'
 	touch $@
 
+# Headless Chromium for the report's browser tests (Playwright drives the system browser; no `playwright install`).
+chromium:
+	command -v chromium || (apt-get update && apt-get install -y chromium)
+
 install: $(VENV)/.installed
 
-dev: $(VENV)/.dev
+dev: $(VENV)/.dev chromium
 
 demo: install
 	PATH=$(abspath $(VENV))/bin:$$PATH bash scripts/demo.sh

@@ -201,7 +201,7 @@ def end_to_end(
         local = Path(tmp, "prod_env")
         local.mkdir()
         (local / "model_deployments.yaml").write_text(
-            f"model_deployments:\n  - name: {MODEL}\n    client_spec:\n      args: {{device: {device}, dtype: {dtype}}}\n"
+            f"model_deployments:\n  - name: {MODEL}\n    device: {device}\n    dtype: {dtype}\n"
         )
         command = [
             sys.executable, "-m", "holistic.cli.run", "--run-specs", description, "--suite", "bench",

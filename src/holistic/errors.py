@@ -25,9 +25,16 @@ class MissingCredentialsError(HolisticError):
     """A model client needs a key that is not configured."""
 
 
-def one_of(values) -> str:
-    """Render the valid choices for an error message, abbreviating long lists."""
+def one_of(values, given: object = None) -> str:
+    """Render the valid choices for an error message, abbreviating long lists; suggest a near match."""
     values = [str(v) for v in values]
+    hint = ""
+    if given is not None:
+        import difflib
+
+        close = difflib.get_close_matches(str(given), values, n=1)
+        if close:
+            hint = f"did you mean {close[0]}? "
     if len(values) > 12:
-        return "one of " + ", ".join(values[:12]) + f", ... ({len(values)} in all)"
-    return "one of " + ", ".join(values)
+        return hint + "one of " + ", ".join(values[:12]) + f", ... ({len(values)} in all)"
+    return hint + "one of " + ", ".join(values)

@@ -37,12 +37,23 @@ class Prompt:
 
     def with_train_blocks(self, train_blocks: list[str]) -> Prompt:
         return Prompt(
-            self.global_prefix, self.instructions, train_blocks, self.eval_block, self.instance_prefix, self.substitutions
+            self.global_prefix,
+            self.instructions,
+            train_blocks,
+            self.eval_block,
+            self.instance_prefix,
+            self.substitutions,
         )
 
     def with_truncated_text(self, text: str) -> Prompt:
         return Prompt(
-            self.global_prefix, self.instructions, self.train_blocks, self.eval_block, self.instance_prefix, self.substitutions, text
+            self.global_prefix,
+            self.instructions,
+            self.train_blocks,
+            self.eval_block,
+            self.instance_prefix,
+            self.substitutions,
+            text,
         )
 
 
@@ -57,7 +68,9 @@ def make_prompt(adapter_spec: AdapterSpec, train_blocks: list[str], eval_block: 
     )
 
 
-def example_block(adapter_spec: AdapterSpec, instance: Instance, include_output: bool, reference_index: int | None) -> str:
+def example_block(
+    adapter_spec: AdapterSpec, instance: Instance, include_output: bool, reference_index: int | None
+) -> str:
     """A generation / separate-method block: input, then the output (or the bare output prefix)."""
     block = adapter_spec.input_prefix + instance.input + adapter_spec.input_suffix
     if include_output:
@@ -80,7 +93,11 @@ def multiple_choice_block(adapter_spec: AdapterSpec, instance: Instance, include
     correct_letter = "n/a"
     for index, reference in enumerate(instance.references):
         letter = choice_letter(index)
-        block += adapter_spec.reference_prefix.replace("A", letter) + reference.output + adapter_spec.reference_suffix
+        block += (
+            adapter_spec.reference_prefix.replace("A", letter)
+            + reference.output
+            + adapter_spec.reference_suffix
+        )
         if reference.is_correct and correct_letter == "n/a":
             correct_letter = letter
     if include_output:

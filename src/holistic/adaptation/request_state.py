@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from holistic.models.request import Request, RequestResult
 from holistic.scenarios.base import Instance
@@ -62,5 +62,7 @@ class ScenarioState:
             seen.setdefault(id(state.instance), state.instance)
         self.instances: list[Instance] = list(seen.values())
 
-    def get_request_states(self, train_trial_index: int, instance: Instance, reference_index: int | None) -> list[RequestState]:
+    def get_request_states(
+        self, train_trial_index: int, instance: Instance, reference_index: int | None
+    ) -> list[RequestState]:
         return self._index.get((train_trial_index, id(instance), reference_index), [])

@@ -34,7 +34,9 @@ def expansion() -> PerturbationSpec:
 
 
 def filler(insert_prob: float) -> PerturbationSpec:
-    return _spec("filler_words_perturbation", "FillerWordsPerturbation", insert_prob=insert_prob, speaker_ph=False)
+    return _spec(
+        "filler_words_perturbation", "FillerWordsPerturbation", insert_prob=insert_prob, speaker_ph=False
+    )
 
 
 def misspelling(prob: float) -> PerturbationSpec:
@@ -54,10 +56,14 @@ def contrast_sets() -> PerturbationSpec:
 
 
 def dialect(prob: float) -> PerturbationSpec:
-    return _spec("dialect_perturbation", "DialectPerturbation", prob=prob, source_class="SAE", target_class="AAVE")
+    return _spec(
+        "dialect_perturbation", "DialectPerturbation", prob=prob, source_class="SAE", target_class="AAVE"
+    )
 
 
-def person_name(prob: float, source: str, target: str, name_type: str, preserve_gender: bool) -> PerturbationSpec:
+def person_name(
+    prob: float, source: str, target: str, name_type: str, preserve_gender: bool
+) -> PerturbationSpec:
     return _spec(
         "person_name_perturbation",
         "PersonNamePerturbation",
@@ -70,7 +76,14 @@ def person_name(prob: float, source: str, target: str, name_type: str, preserve_
 
 
 def gender(mode: str, prob: float) -> PerturbationSpec:
-    return _spec("gender_perturbation", "GenderPerturbation", mode=mode, prob=prob, source_class="male", target_class="female")
+    return _spec(
+        "gender_perturbation",
+        "GenderPerturbation",
+        mode=mode,
+        prob=prob,
+        source_class="male",
+        target_class="female",
+    )
 
 
 def mild_mix() -> PerturbationSpec:
@@ -89,7 +102,9 @@ def _fairness() -> list[PerturbationSpec]:
     ]
 
 
-def _one(name: str, specs: Callable[[], list[PerturbationSpec]]) -> Callable[[], list[tuple[str, list[PerturbationSpec]]]]:
+def _one(
+    name: str, specs: Callable[[], list[PerturbationSpec]]
+) -> Callable[[], list[tuple[str, list[PerturbationSpec]]]]:
     return lambda: [(name, specs())]
 
 
@@ -134,7 +149,9 @@ DATA_AUGMENTATION_OPTIONS: dict[str, Callable[[], list[tuple[str, list[Perturbat
         _WHITE_HISPANIC_LAST.format(0.5), lambda: [person_name(0.5, "white", "hispanic", "last_name", False)]
     ),
     **{
-        f"gender_{mode}_{level}": _one(f"gender_{mode}_prob={p}_source=male_target=female", lambda mode=mode, p=p: [gender(mode, p)])
+        f"gender_{mode}_{level}": _one(
+            f"gender_{mode}_prob={p}_source=male_target=female", lambda mode=mode, p=p: [gender(mode, p)]
+        )
         for mode in ("terms", "pronouns")
         for level, p in (("easy", 0.1), ("medium", 0.3), ("hard", 0.5), ("deterministic", 1.0))
     },
@@ -143,6 +160,15 @@ DATA_AUGMENTATION_OPTIONS: dict[str, Callable[[], list[tuple[str, list[Perturbat
     "canonical": _one("canonical", lambda: _robustness() + _fairness()),
     "robustness_all": _one(
         "robustness_all",
-        lambda: [contraction(), expansion(), filler(0.1), lower(), misspelling(0.1), space(3), synonym(0.1), typo(0.01)],
+        lambda: [
+            contraction(),
+            expansion(),
+            filler(0.1),
+            lower(),
+            misspelling(0.1),
+            space(3),
+            synonym(0.1),
+            typo(0.01),
+        ],
     ),
 }

@@ -23,7 +23,9 @@ def non_negative_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid value '{text}' (expected a non-negative integer)") from None
+        raise argparse.ArgumentTypeError(
+            f"invalid value '{text}' (expected a non-negative integer)"
+        ) from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"invalid value {value} (expected a non-negative integer)")
     return value
@@ -45,28 +47,80 @@ class OneLineParser(argparse.ArgumentParser):
 
 
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--suite", required=True, help="name of the suite: outputs go to <output-path>/runs/<suite>/")
+    parser.add_argument(
+        "--suite", required=True, help="name of the suite: outputs go to <output-path>/runs/<suite>/"
+    )
     parser.add_argument(
         "-m", "--max-eval-instances", type=non_negative_int, default=None,
         help="evaluate at most this many instances per run (sampled with seed 0, as HELM)",
     )  # fmt: skip
-    parser.add_argument("-t", "--num-train-trials", type=positive_int, default=None, help="override the number of in-context example draws")
-    parser.add_argument("-o", "--output-path", default="benchmarking_output", help="root of runs/ and scenarios/ (default: %(default)s)")
-    parser.add_argument("--local", action="store_true", help="accepted for HELM compatibility; holistic always runs locally")
-    parser.add_argument("--local-path", default="prod_env", help="credentials.conf and the request cache (default: %(default)s)")
-    parser.add_argument("-n", "--num-threads", type=positive_int, default=4, help="threads for API requests (default: %(default)s)")
-    parser.add_argument("--skip-completed-runs", action="store_true", help="skip runs whose directory already has every output file")
-    parser.add_argument("-d", "--dry-run", action="store_true", help="build the requests and count tokens without calling any model")
-    parser.add_argument("--exit-on-error", action="store_true", help="stop at the first failing run instead of going on")
-    parser.add_argument("--priority", type=positive_int, default=None, help="run only conf entries with priority <= this")
-    parser.add_argument("--models-to-run", nargs="+", default=None, metavar="MODEL", help="run only these models (after expansion)")
-    parser.add_argument("--groups-to-run", nargs="+", default=None, metavar="GROUP", help="run only runs in any of these groups")
+    parser.add_argument(
+        "-t",
+        "--num-train-trials",
+        type=positive_int,
+        default=None,
+        help="override the number of in-context example draws",
+    )
+    parser.add_argument(
+        "-o",
+        "--output-path",
+        default="benchmarking_output",
+        help="root of runs/ and scenarios/ (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--local", action="store_true", help="accepted for HELM compatibility; holistic always runs locally"
+    )
+    parser.add_argument(
+        "--local-path",
+        default="prod_env",
+        help="credentials.conf and the request cache (default: %(default)s)",
+    )
+    parser.add_argument(
+        "-n",
+        "--num-threads",
+        type=positive_int,
+        default=4,
+        help="threads for API requests (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--skip-completed-runs",
+        action="store_true",
+        help="skip runs whose directory already has every output file",
+    )
+    parser.add_argument(
+        "-d",
+        "--dry-run",
+        action="store_true",
+        help="build the requests and count tokens without calling any model",
+    )
+    parser.add_argument(
+        "--exit-on-error", action="store_true", help="stop at the first failing run instead of going on"
+    )
+    parser.add_argument(
+        "--priority", type=positive_int, default=None, help="run only conf entries with priority <= this"
+    )
+    parser.add_argument(
+        "--models-to-run",
+        nargs="+",
+        default=None,
+        metavar="MODEL",
+        help="run only these models (after expansion)",
+    )
+    parser.add_argument(
+        "--groups-to-run",
+        nargs="+",
+        default=None,
+        metavar="GROUP",
+        help="run only runs in any of these groups",
+    )
     parser.add_argument(
         "--data-mirror", default=None, metavar="DIR",
         help="read scenario data from DIR/<scenario>/... (a copy of the download cache) instead of the internet; "
         "also $HOLISTIC_DATA_MIRROR",
     )  # fmt: skip
-    parser.add_argument("--skip-run-specs-json", action="store_true", help="do not write runs/<suite>/run_specs.json")
+    parser.add_argument(
+        "--skip-run-specs-json", action="store_true", help="do not write runs/<suite>/run_specs.json"
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="only print warnings and the summary")
 
 
@@ -89,7 +143,7 @@ def run_entries(args: argparse.Namespace, entries: list[tuple[str, int, list[str
     """Expand entries into RunSpecs, filter, run them, print a summary. Returns the exit status."""
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
     from holistic.errors import HolisticError
-    from holistic.runner.runner import RunnerOptions, Runner, apply_overrides
+    from holistic.runner.runner import Runner, RunnerOptions, apply_overrides
     from holistic.specs.construct import construct_run_specs
 
     if args.suite == "latest":
@@ -100,13 +154,15 @@ def run_entries(args: argparse.Namespace, entries: list[tuple[str, int, list[str
         error_line(problem)
         return EXIT_USAGE
 
-    from holistic.models.deployments import load_deployments
+    from holistic.models.deployments import load_model_deployments
 
     try:
-        load_deployments(args.local_path)  # deployments may add model names the descriptions use
+        # Deployments name models, so they must be known before descriptions are expanded.
+        load_model_deployments(args.local_path)
     except HolisticError as e:
         error_line(str(e))
         return EXIT_USAGE
+
     status = EXIT_OK
     run_specs = []
     for description, priority, groups in entries:
@@ -123,7 +179,9 @@ def run_entries(args: argparse.Namespace, entries: list[tuple[str, int, list[str
                 continue
             if args.groups_to_run and not set(args.groups_to_run) & set(run_spec.groups):
                 continue
-            run_specs.append(apply_overrides(run_spec, args.max_eval_instances, args.num_train_trials, groups))
+            run_specs.append(
+                apply_overrides(run_spec, args.max_eval_instances, args.num_train_trials, groups)
+            )
     if not run_specs:
         if status == EXIT_OK:
             print("There were no RunSpecs or they got filtered out.", file=sys.stderr)

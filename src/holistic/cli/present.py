@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from holistic.cli.common import EXIT_USAGE, OneLineParser, add_run_arguments, error_line, main_wrapper, run_entries
+from holistic.cli.common import (
+    EXIT_USAGE,
+    OneLineParser,
+    add_run_arguments,
+    error_line,
+    main_wrapper,
+    run_entries,
+)
 
 
 def build_parser() -> OneLineParser:
@@ -12,7 +19,16 @@ def build_parser() -> OneLineParser:
         prog="helm-present",
         description="Run every entry of one or more run-entry conf files (HOCON: entries: [{description, priority, groups}]).",
     )
-    parser.add_argument("--conf", "--conf-paths", dest="conf_paths", nargs="+", action="extend", required=True, metavar="CONF", help="conf files")
+    parser.add_argument(
+        "--conf",
+        "--conf-paths",
+        dest="conf_paths",
+        nargs="+",
+        action="extend",
+        required=True,
+        metavar="CONF",
+        help="conf files",
+    )
     add_run_arguments(parser)
     return parser
 

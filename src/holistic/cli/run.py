@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import sys
 
-from holistic.cli.common import EXIT_OK, EXIT_USAGE, OneLineParser, add_run_arguments, error_line, main_wrapper, run_entries
+from holistic.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    OneLineParser,
+    add_run_arguments,
+    error_line,
+    main_wrapper,
+    run_entries,
+)
 
 DESCRIPTION = """Evaluate language models on scenarios, writing HELM-compatible run directories.
 

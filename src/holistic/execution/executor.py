@@ -8,6 +8,8 @@ others: it is recorded with its error, and the report lists the failures at the 
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -38,7 +40,33 @@ class ExecutionReport:
 def _progress_bar(total: int, description: str):
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=description, unit="req", leave=False, disable=total < 2 or not sys.stderr.isatty(), file=sys.stderr)
+    return tqdm(
+        total=total,
+        desc=description,
+        unit="req",
+        leave=False,
+        disable=total < 2 or not sys.stderr.isatty(),
+        file=sys.stderr,
+    )
+
+
+FAULT_KILL_AFTER = "HOLISTIC_FAULT_KILL_AFTER_REQUESTS"
+
+
+def _with_fault_injection(update):
+    """Crash tests set HOLISTIC_FAULT_KILL_AFTER_REQUESTS=N to SIGKILL the process after N answers."""
+    limit = os.environ.get(FAULT_KILL_AFTER)
+    if not limit:
+        return update
+    answered = [0]
+
+    def progress(n: int) -> None:
+        update(n)
+        answered[0] += n
+        if answered[0] >= int(limit):
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    return progress
 
 
 class Executor:
@@ -46,7 +74,9 @@ class Executor:
         self.context = context
         self.num_threads = max(1, num_threads)
 
-    def execute(self, scenario_state: ScenarioState, description: str = "") -> tuple[ScenarioState, ExecutionReport]:
+    def execute(
+        self, scenario_state: ScenarioState, description: str = ""
+    ) -> tuple[ScenarioState, ExecutionReport]:
         states = scenario_state.request_states
         report = ExecutionReport(num_requests=len(states))
         if not states:
@@ -56,14 +86,20 @@ class Executor:
         for index, state in enumerate(states):
             by_model.setdefault(state.request.model, []).append(index)
 
+        clients = {model: get_client(model, self.context) for model in by_model}
+        # Missing keys fail the run here, before a single request is sent.
+        for model, indices in by_model.items():
+            clients[model].check_credentials([states[i].request for i in indices])
+
         with _progress_bar(len(states), description or "requests") as bar:
+            progress = _with_fault_injection(bar.update)
             for model, indices in by_model.items():
-                client = get_client(model, self.context)
+                client = clients[model]
                 requests = [states[i].request for i in indices]
                 if client.batched:
-                    answered = client.make_requests(requests, progress=bar.update)
+                    answered = client.make_requests(requests, progress=progress)
                 else:
-                    answered = self._fan_out(client, requests, bar)
+                    answered = self._fan_out(client, requests, progress)
                 for i, result in zip(indices, answered):
                     results[i] = result
 
@@ -75,7 +111,7 @@ class Executor:
             new_states.append(replace(state, result=result))
         return ScenarioState(scenario_state.adapter_spec, new_states), report
 
-    def _fan_out(self, client, requests: list[Request], bar) -> list[RequestResult]:
+    def _fan_out(self, client, requests: list[Request], progress) -> list[RequestResult]:
         workers = min(self.num_threads, client.max_concurrency or self.num_threads, len(requests))
 
         def call(request: Request) -> RequestResult:
@@ -85,7 +121,7 @@ class Executor:
                 log.exception("client %s raised", type(client).__name__)
                 return client.failure(e)
             finally:
-                bar.update(1)
+                progress(1)
 
         if workers <= 1:
             return [call(r) for r in requests]

@@ -7,4 +7,12 @@ Metric modules are named as HELM's (`basic_metrics.py`), so a MetricSpec's class
 from holistic.metrics.metric import Metric, MetricContext, MetricResult, create_metric
 from holistic.metrics.statistic import MetricName, PerInstanceStats, Stat
 
-__all__ = ["Metric", "MetricContext", "MetricName", "MetricResult", "PerInstanceStats", "Stat", "create_metric"]
+__all__ = [
+    "Metric",
+    "MetricContext",
+    "MetricName",
+    "MetricResult",
+    "PerInstanceStats",
+    "Stat",
+    "create_metric",
+]

@@ -8,16 +8,21 @@ from holistic.adaptation.request_state import RequestState
 from holistic.errors import DescriptionError, one_of
 from holistic.metrics.metric import Metric, MetricContext
 from holistic.metrics.reference_metrics import REFERENCE_METRICS
-from holistic.metrics.statistic import MetricName, Stat
+from holistic.metrics.reference_scoring import choose_reference
+from holistic.metrics.statistic import MetricName, Stat, merge_stat, metric_name
 from holistic.models.request import Sequence
 from holistic.specs import AdapterSpec
-from holistic.specs.adapter_spec import ADAPT_MULTIPLE_CHOICE_SEPARATE_CALIBRATED
+from holistic.specs.adapter_spec import (
+    ADAPT_MULTIPLE_CHOICE_SEPARATE_CALIBRATED,
+    ADAPT_MULTIPLE_CHOICE_SEPARATE_ORIGINAL,
+)
 
 FINISH_REASONS = ("length", "stop", "endoftext", "unknown")
+SEPARATE_METHODS = (ADAPT_MULTIPLE_CHOICE_SEPARATE_ORIGINAL, ADAPT_MULTIPLE_CHOICE_SEPARATE_CALIBRATED)
 
 
 def _stat(name: str, value: float | bool | None) -> Stat:
-    return Stat(MetricName(name)).add(value)
+    return Stat.of(metric_name(name), value)
 
 
 def num_bytes_of_token(text: str) -> int:
@@ -75,6 +80,18 @@ def general_stats(adapter_spec: AdapterSpec, state: RequestState, context: Metri
     ]
 
 
+def _general_stats_of_all(
+    adapter_spec: AdapterSpec, states: list[RequestState], context: MetricContext
+) -> list[Stat]:
+    """General stats merged over every request of an instance (HELM 0.5; HELM 0.1 used only the last one)."""
+    merged: dict[MetricName, Stat] = {}
+    for state in states:
+        if state.result is not None and state.result.success:
+            for stat in general_stats(adapter_spec, state, context):
+                merge_stat(merged, stat)
+    return list(merged.values())
+
+
 class BasicMetric(Metric):
     def __init__(self, names: list[str]) -> None:
         unknown = [n for n in names if n not in REFERENCE_METRICS]
@@ -82,7 +99,9 @@ class BasicMetric(Metric):
             raise DescriptionError(f"unknown metric name '{unknown[0]}' ({one_of(REFERENCE_METRICS)})")
         self.names = names
 
-    def evaluate_generation(self, adapter_spec: AdapterSpec, request_state: RequestState, context: MetricContext) -> list[Stat]:
+    def evaluate_generation(
+        self, adapter_spec: AdapterSpec, request_state: RequestState, context: MetricContext
+    ) -> list[Stat]:
         result = request_state.result
         if result is None or not result.success:
             return []
@@ -116,47 +135,26 @@ class BasicMetric(Metric):
     def evaluate_references(
         self, adapter_spec: AdapterSpec, reference_request_states: list[RequestState], context: MetricContext
     ) -> list[Stat]:
-        """Separate multiple choice and ranking: pick the reference with the best (calibrated) log-probability."""
-        states = [s for s in reference_request_states if s.result is not None and s.result.success]
-        if not states or len(states) != len(reference_request_states):
+        """Separate multiple choice: pick the reference with the best (calibrated) log-probability."""
+        if adapter_spec.method not in SEPARATE_METHODS:
+            # ranking_binary: HELM's BasicMetric scores these non-echoed results too; the ranking numbers
+            # belong to RankingMetric, so only the general stats are kept.
+            return _general_stats_of_all(adapter_spec, reference_request_states, context)
+        if any(s.result is None or not s.result.success for s in reference_request_states):
             return []
-        instance = states[0].instance
-        calibrated = adapter_spec.method == ADAPT_MULTIPLE_CHOICE_SEPARATE_CALIBRATED
-        scores: dict[int, float] = {}
-        calibration: dict[int, float] = {}
-        for state in states:
-            assert state.reference_index is not None and state.result is not None
-            reference = instance.references[state.reference_index]
-            num_tokens = context.window_service.get_num_tokens(" " + reference.output) if context.window_service else 1
-            tokens = state.result.completions[0].tokens if state.result.completions else []
-            logprob = sum(t.logprob for t in tokens[-num_tokens:]) if num_tokens else 0.0
-            if state.request_mode == "calibration":
-                calibration[state.reference_index] = logprob
-            elif calibrated:
-                scores[state.reference_index] = logprob
-            else:
-                scores[state.reference_index] = logprob / max(num_tokens, 1)
-        if calibrated:
-            scores = {i: scores[i] - calibration.get(i, 0.0) for i in scores}
-        indices = sorted(scores)
-        values = [scores[i] for i in indices]
-        best = max(values)
-        exps = [math.exp(v - best) for v in values]
-        max_prob = max(exps) / sum(exps)
-        correct_values = [scores[i] for i in indices if instance.references[i].is_correct]
-        predicted_index = indices[values.index(best)]
-        stats = general_stats(adapter_spec, states[-1], context)
+        choice = choose_reference(adapter_spec, reference_request_states, context)
+        stats = _general_stats_of_all(adapter_spec, reference_request_states, context)
         stats += [
-            _stat("max_prob", max_prob),
-            _stat("exact_match", bool(correct_values) and best == max(correct_values)),
-            _stat("predicted_index", predicted_index),
+            _stat("max_prob", choice.max_prob),
+            _stat("exact_match", choice.exact_match),
+            _stat("predicted_index", choice.predicted_index),
         ]
         return stats
 
     def derive_stats(self, stats: dict[MetricName, Stat]) -> list[Stat]:
         def total(name: str) -> float | None:
-            for metric_name, stat in stats.items():
-                if metric_name.name == name:
+            for stat_name, stat in stats.items():
+                if stat_name.name == name:
                     return stat.sum
             return None
 
@@ -172,4 +170,10 @@ class BasicMetric(Metric):
         return derived
 
     def derive_per_instance_stats(self, adapter_spec: AdapterSpec, items) -> list[Stat]:
-        return [_stat("num_instances", len(items))]
+        """Calibration of the context's instances (§5.4), then `num_instances`."""
+        from holistic.metrics.calibration import calibration_inputs, calibration_stats
+
+        max_probs, correct, has_logprobs = calibration_inputs(items)
+        # Models that return no log-probabilities (all 0) have no confidence to calibrate (HELM 0.5).
+        stats = calibration_stats(max_probs, correct) if has_logprobs else []
+        return stats + [_stat("num_instances", len(items))]

@@ -11,10 +11,11 @@ from pathlib import Path
 
 from holistic.adaptation.request_state import RequestState, ScenarioState
 from holistic.errors import DescriptionError
-from holistic.metrics.statistic import MetricName, PerInstanceStats, Stat, merge_stat
+from holistic.metrics.statistic import MetricName, PerInstanceStats, Stat, merge_stat, metric_name
 from holistic.models.window_service import WindowService
 from holistic.scenarios.base import Instance, PerturbationDescription
 from holistic.specs import AdapterSpec, MetricSpec
+from holistic.specs.adapter_spec import ADAPT_LANGUAGE_MODELING
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +40,16 @@ def context_of(instance: Instance) -> Context:
     return (instance.split, instance.sub_split, instance.perturbation)
 
 
+def set_context(stats: list[Stat], context: Context) -> None:
+    """Write the instance's context into fresh stats' names (in place: they belong to this instance)."""
+    split, sub_split, perturbation = context
+    for stat in stats:
+        stat.name = metric_name(stat.name.name, split, sub_split, perturbation)
+
+
 def with_context(stat: Stat, context: Context) -> Stat:
     split, sub_split, perturbation = context
-    return stat.with_name(replace(stat.name, split=split, sub_split=sub_split, perturbation=perturbation))
+    return stat.with_name(metric_name(stat.name.name, split, sub_split, perturbation))
 
 
 class Metric:
@@ -49,20 +57,39 @@ class Metric:
 
     def evaluate(self, scenario_state: ScenarioState, context: MetricContext) -> MetricResult:
         adapter_spec = scenario_state.adapter_spec
+        if adapter_spec.method == ADAPT_LANGUAGE_MODELING:
+            return self.evaluate_language_modeling(scenario_state, context)
         global_stats: dict[MetricName, Stat] = {}
         all_per_instance: list[PerInstanceStats] = []
         for trial in range(adapter_spec.num_train_trials):
             trial_stats: dict[MetricName, Stat] = {}
             per_instance: list[PerInstanceStats] = []
             stats_by_instance: dict[int, tuple[Instance, list[Stat]]] = {}
+            single_valued = True
             for instance in scenario_state.instances:
                 stats = self.evaluate_instance(scenario_state, trial, instance, context)
-                stats = [with_context(s, context_of(instance)) for s in stats]
+                set_context(stats, context_of(instance))
                 if stats:
-                    per_instance.append(PerInstanceStats(instance.id or "", instance.perturbation, trial, stats))
+                    per_instance.append(
+                        PerInstanceStats(instance.id or "", instance.perturbation, trial, stats)
+                    )
                     stats_by_instance[id(instance)] = (instance, stats)
+                if instance.perturbation is not None:
+                    single_valued = False
                 for stat in stats:
-                    merge_stat(trial_stats, stat)
+                    if stat.count > 1:
+                        single_valued = False
+                    existing = trial_stats.get(stat.name)
+                    if existing is None:
+                        trial_stats[stat.name] = stat.copy()
+                    else:
+                        existing.accumulate(stat)
+            for stat in trial_stats.values():
+                if stat.count:
+                    stat._update()
+            # Without perturbed copies, an instance's worst value is its only value: the worst-case stats are
+            # these per-instance totals under the robustness and fairness names (see compute_worst_case_stats).
+            instance_totals = [stat.copy() for stat in trial_stats.values()] if single_valued else None
 
             by_context: dict[Context, dict[MetricName, Stat]] = defaultdict(dict)
             for name, stat in trial_stats.items():
@@ -86,13 +113,54 @@ class Metric:
                 for stat in self.evaluate_instances(states):
                     merge_stat(trial_stats, with_context(stat, ctx))
 
-            for stat in compute_worst_case_stats(per_instance):
+            worst_cases = (
+                worst_cases_of_totals(instance_totals)
+                if instance_totals is not None
+                else compute_worst_case_stats(per_instance)
+            )
+            for stat in worst_cases:
                 merge_stat(trial_stats, stat)
 
             for stat in trial_stats.values():
                 merge_stat(global_stats, stat.take_mean())
             all_per_instance.extend(per_instance)
         return MetricResult(list(global_stats.values()), all_per_instance)
+
+    def evaluate_language_modeling(
+        self, scenario_state: ScenarioState, context: MetricContext
+    ) -> MetricResult:
+        """Language-modelling runs (§5.3): every request (window) is evaluated on its own, in one trial.
+
+        Stats are summed over all windows, perplexity and bits per byte derived per context from the sums,
+        `num_instances` counts distinct instances, and each stat is reduced to its mean once.
+        No calibration and no worst-case stats.
+        """
+        adapter_spec = scenario_state.adapter_spec
+        totals: dict[MetricName, Stat] = {}
+        per_instance: list[PerInstanceStats] = []
+        instance_ids: dict[Context, set[str]] = defaultdict(set)
+        for state in scenario_state.request_states:
+            ctx = context_of(state.instance)
+            stats = [with_context(s, ctx) for s in self.evaluate_generation(adapter_spec, state, context)]
+            if not stats:
+                continue
+            # One entry per window; HELM 0.2 carries the instance's perturbation (0.1 dropped it).
+            per_instance.append(
+                PerInstanceStats(state.instance.id or "", state.instance.perturbation, 0, stats)
+            )
+            instance_ids[ctx].add(state.instance.id or "")
+            for stat in stats:
+                merge_stat(totals, stat)
+
+        by_context: dict[Context, dict[MetricName, Stat]] = defaultdict(dict)
+        for name, stat in totals.items():
+            by_context[(name.split, name.sub_split, name.perturbation)][name] = stat
+        for ctx, stats in by_context.items():
+            for stat in self.derive_stats(stats):
+                merge_stat(totals, with_context(stat, ctx))
+        for ctx, ids in instance_ids.items():
+            merge_stat(totals, with_context(Stat(MetricName("num_instances")).add(len(ids)), ctx))
+        return MetricResult([stat.take_mean() for stat in totals.values()], per_instance)
 
     def evaluate_instance(
         self, scenario_state: ScenarioState, trial: int, instance: Instance, context: MetricContext
@@ -109,7 +177,9 @@ class Metric:
             stats += self.evaluate_references(adapter_spec, reference_states, context)
         return stats
 
-    def evaluate_generation(self, adapter_spec: AdapterSpec, request_state: RequestState, context: MetricContext) -> list[Stat]:
+    def evaluate_generation(
+        self, adapter_spec: AdapterSpec, request_state: RequestState, context: MetricContext
+    ) -> list[Stat]:
         return []
 
     def evaluate_references(
@@ -123,49 +193,118 @@ class Metric:
     def derive_stats(self, stats: dict[MetricName, Stat]) -> list[Stat]:
         return []
 
-    def derive_per_instance_stats(self, adapter_spec: AdapterSpec, items: list[tuple[Instance, list[Stat]]]) -> list[Stat]:
+    def derive_per_instance_stats(
+        self, adapter_spec: AdapterSpec, items: list[tuple[Instance, list[Stat]]]
+    ) -> list[Stat]:
         return []
 
 
-ROBUSTNESS_WORST = PerturbationDescription(name="robustness", robustness=True, fairness=False, computed_on="worst")
-FAIRNESS_WORST = PerturbationDescription(name="fairness", robustness=False, fairness=True, computed_on="worst")
+ROBUSTNESS_WORST = PerturbationDescription(
+    name="robustness", robustness=True, fairness=False, computed_on="worst"
+)
+FAIRNESS_WORST = PerturbationDescription(
+    name="fairness", robustness=False, fairness=True, computed_on="worst"
+)
+
+
+def worst_cases_of_totals(totals: list[Stat]) -> list[Stat]:
+    """Robustness and fairness stats from per-instance totals of single-valued, unperturbed stats."""
+    stats = []
+    for total in totals:
+        name = total.name
+        if total.count == 0:
+            continue
+        for worst in (ROBUSTNESS_WORST, FAIRNESS_WORST):
+            stats.append(total.with_name(metric_name(name.name, name.split, name.sub_split, worst)))
+    return stats
 
 
 def compute_worst_case_stats(per_instance: list[PerInstanceStats]) -> list[Stat]:
-    """Robustness, fairness and per-perturbation worst cases over an instance's original and copies (§5.5)."""
-    groups: dict[tuple[MetricName, str], list[Stat]] = defaultdict(list)
-    for entry in per_instance:
-        for stat in entry.stats:
-            groups[(replace(stat.name, perturbation=None), entry.instance_id)].append(stat)
+    """Robustness, fairness and per-perturbation worst cases over an instance's original and copies (§5.5).
 
-    results: dict[MetricName, Stat] = {}
-    for (base_name, _), stats in groups.items():
-        original = next((s for s in stats if s.name.perturbation is None), None)
-        robustness = Stat(replace(base_name, perturbation=ROBUSTNESS_WORST))
-        fairness = Stat(replace(base_name, perturbation=FAIRNESS_WORST))
-        individual: dict[PerturbationDescription, Stat] = {}
-        for stat in stats:
-            perturbation = stat.name.perturbation
-            if perturbation is None:
-                continue
-            if perturbation.robustness:
-                robustness.merge(stat)
-            if perturbation.fairness:
-                fairness.merge(stat)
-            worst = replace(perturbation, computed_on="worst")
-            individual.setdefault(worst, Stat(replace(base_name, perturbation=worst))).merge(stat)
-        accumulators = [robustness, fairness]
-        for worst, accumulator in individual.items():
+    Per instance and metric, each accumulator's worst value is the minimum over the original and the
+    perturbed copies it covers; that minimum is one value of the cross-instance Stat.
+    """
+    by_instance: dict[str, list[PerInstanceStats]] = defaultdict(list)
+    for entry in per_instance:
+        by_instance[entry.instance_id].append(entry)
+
+    # key -> [count, sum, sum of squares, min, max]; Stats are built once at the end (this loop is hot).
+    results: dict[tuple, list] = {}
+
+    def emit(
+        base: tuple[str, str | None, str | None], perturbation: PerturbationDescription, stat_or_value
+    ) -> None:
+        key = (*base, perturbation)
+        if isinstance(stat_or_value, Stat):
+            if stat_or_value.count == 0:
+                results.setdefault(key, [0, 0, 0, None, None])
+                return
+            count, total, squares = stat_or_value.count, stat_or_value.sum, stat_or_value.sum_squared
+            low, high = stat_or_value.min, stat_or_value.max
+        else:
+            if isinstance(stat_or_value, bool):
+                stat_or_value = int(stat_or_value)
+            count, total, squares, low, high = (
+                1,
+                stat_or_value,
+                stat_or_value * stat_or_value,
+                stat_or_value,
+                stat_or_value,
+            )
+        acc = results.get(key)
+        if acc is None:
+            results[key] = [count, 0 + total, 0 + squares, low, high]
+        else:
+            acc[0] += count
+            acc[1] += total
+            acc[2] += squares
+            acc[3] = low if acc[3] is None else min(acc[3], low)
+            acc[4] = high if acc[4] is None else max(acc[4], high)
+
+    for entries in by_instance.values():
+        originals: dict[tuple, Stat] = {}
+        worst: dict[tuple, dict[PerturbationDescription, float]] = {}
+        for entry in entries:
+            for stat in entry.stats:
+                name = stat.name
+                base = (name.name, name.split, name.sub_split)
+                perturbation = name.perturbation
+                if perturbation is None:
+                    originals[base] = stat
+                    worst.setdefault(base, {})
+                    continue
+                minima = worst.setdefault(base, {})
+                if stat.count == 0:
+                    continue
+                keys = [replace(perturbation, computed_on="worst")]
+                if perturbation.robustness:
+                    keys.append(ROBUSTNESS_WORST)
+                if perturbation.fairness:
+                    keys.append(FAIRNESS_WORST)
+                for key in keys:
+                    minima[key] = stat.min if key not in minima else min(minima[key], stat.min)
+        for base, minima in worst.items():
+            original = originals.get(base)
+            individual = [k for k in minima if k is not ROBUSTNESS_WORST and k is not FAIRNESS_WORST]
             if original is not None:
-                as_original = replace(worst, computed_on="original")
-                merge_stat(results, original.with_name(replace(base_name, perturbation=as_original)))
-            accumulators.append(accumulator)
-        for accumulator in accumulators:
-            if original is not None:
-                accumulator.merge(original)
-            if accumulator.count > 0:
-                merge_stat(results, Stat(accumulator.name).add(accumulator.min))
-    return list(results.values())
+                for key in individual:
+                    emit(base, replace(key, computed_on="original"), original)
+            original_min = original.min if original is not None and original.count > 0 else None
+            for key in (ROBUSTNESS_WORST, FAIRNESS_WORST, *individual):
+                values = [v for v in (minima.get(key), original_min) if v is not None]
+                if values:
+                    emit(base, key, min(values))
+    stats = []
+    for (name, split, sub_split, perturbation), (count, total, squares, low, high) in results.items():
+        stat = Stat(metric_name(name, split, sub_split, perturbation), count, total, squares, low, high)
+        if count:
+            stat._update()
+        stats.append(stat)
+    return stats
+
+
+_WARNED: set[str] = set()
 
 
 def create_metric(spec: MetricSpec) -> Metric | None:
@@ -176,7 +315,9 @@ def create_metric(spec: MetricSpec) -> Metric | None:
         module = importlib.import_module(f"holistic.metrics.{short_module}")
         cls = getattr(module, class_name)
     except (ImportError, AttributeError):
-        log.warning("metric %s is not implemented yet; its stats are skipped", spec.class_name)
+        if spec.class_name not in _WARNED:
+            _WARNED.add(spec.class_name)
+            log.warning("metric %s is not implemented yet; its stats are skipped", spec.class_name)
         return None
     try:
         inspect.signature(cls).bind(**spec.args)

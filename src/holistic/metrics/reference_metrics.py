@@ -7,13 +7,13 @@ import string
 from collections.abc import Callable
 
 _ARTICLES = re.compile(r"\b(a|an|the)\b", re.UNICODE)
-_PUNCTUATION = set(string.punctuation)
+_DROP_PUNCTUATION = str.maketrans("", "", string.punctuation)
 
 
 def normalize_text(text: str) -> str:
     """Lowercase, drop punctuation and articles, collapse whitespace (SQuAD/QuAC normalisation)."""
     text = text.lower()
-    text = "".join(ch for ch in text if ch not in _PUNCTUATION)
+    text = text.translate(_DROP_PUNCTUATION)
     text = _ARTICLES.sub(" ", text)
     return " ".join(text.split())
 
@@ -113,6 +113,62 @@ def absolute_value_difference(gold: str, pred: str | None) -> float:
     return float(abs(g - p))
 
 
+_ROUGE_SCORERS: dict[str, object] = {}
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
+
+
+def _rouge(kind: str, gold: str, pred: str | None) -> float:
+    """ROUGE F-measure with Porter stemming (the `rouge_score` package, as HELM)."""
+    scorer = _ROUGE_SCORERS.get(kind)
+    if scorer is None:
+        from rouge_score import rouge_scorer
+
+        scorer = _ROUGE_SCORERS[kind] = rouge_scorer.RougeScorer([kind], use_stemmer=True)
+    return scorer.score(gold, pred or "")[kind].fmeasure  # type: ignore[attr-defined]
+
+
+def rouge_1(gold: str, pred: str | None) -> float:
+    return _rouge("rouge1", gold, pred)
+
+
+def rouge_2(gold: str, pred: str | None) -> float:
+    return _rouge("rouge2", gold, pred)
+
+
+def rouge_l(gold: str, pred: str | None) -> float:
+    return _rouge("rougeL", gold, pred)
+
+
+def word_tokenize(text: str) -> list[str]:
+    """NLTK's word tokenizer. HELM's sentence splitting needs the `punkt` download; offline, sentences
+    are split at `.`/`!`/`?` followed by a capital (docs/compatibility.md)."""
+    from nltk.tokenize import word_tokenize as nltk_word_tokenize
+
+    return [
+        token
+        for sentence in _SENTENCE_END.split(text)
+        for token in nltk_word_tokenize(sentence, preserve_line=True)
+    ]
+
+
+def _bleu(weights: tuple[float, ...], gold: str, pred: str | None) -> float:
+    import warnings
+
+    from nltk.translate.bleu_score import sentence_bleu
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # NLTK warns when an n-gram order has no overlap (score 0)
+        return float(sentence_bleu([word_tokenize(gold)], word_tokenize(pred or ""), weights=weights))
+
+
+def bleu_1(gold: str, pred: str | None) -> float:
+    return _bleu((1, 0, 0, 0), gold, pred)
+
+
+def bleu_4(gold: str, pred: str | None) -> float:
+    return _bleu((0, 0, 0, 1), gold, pred)
+
+
 REFERENCE_METRICS: dict[str, Callable[[str, str | None], float]] = {
     "exact_match": exact_match,
     "quasi_exact_match": quasi_exact_match,
@@ -124,4 +180,9 @@ REFERENCE_METRICS: dict[str, Callable[[str, str | None], float]] = {
     "iou_set_match": iou_set_match,
     "f1_set_match": f1_set_match,
     "absolute_value_difference": absolute_value_difference,
+    "rouge_1": rouge_1,
+    "rouge_2": rouge_2,
+    "rouge_l": rouge_l,
+    "bleu_1": bleu_1,
+    "bleu_4": bleu_4,
 }

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from functools import lru_cache
 
+from holistic.jsonio import encode_float, memoize_json_of, register_json_encoder
 from holistic.scenarios.base import PerturbationDescription
 
 
@@ -23,7 +25,18 @@ class MetricName:
     """Perturbation applied to the instances (or the robustness/fairness worst case)."""
 
 
-@dataclass
+@lru_cache(maxsize=65536)
+def metric_name(
+    name: str,
+    split: str | None = None,
+    sub_split: str | None = None,
+    perturbation: PerturbationDescription | None = None,
+) -> MetricName:
+    """An interned MetricName: stats of many instances share one object (less memory, faster hashing)."""
+    return MetricName(name, split, sub_split, perturbation)
+
+
+@dataclass(slots=True)
 class Stat:
     """Running count, sum, sum of squares, min and max of a metric; mean/variance/stddev derived."""
 
@@ -50,6 +63,28 @@ class Stat:
         self._update()
         return self
 
+    @staticmethod
+    def of(name: MetricName, value: float | bool | None) -> Stat:
+        """A Stat holding one value: the same fields `Stat(name).add(value)` gives, built directly."""
+        if value is None:
+            return Stat(name)
+        if isinstance(value, bool):
+            value = 1 if value else 0
+        mean = value / 1
+        if mean - mean != 0:  # inf or nan: let add() do the arithmetic
+            return Stat(name).add(value)
+        return Stat(name, 1, value, value * value, value, value, mean, 0, 0.0)
+
+    def accumulate(self, other: Stat) -> None:
+        """Merge sums, counts and extremes only; call `_update()` once when done (hot loops)."""
+        if other.count == 0:
+            return
+        self.sum += other.sum
+        self.sum_squared += other.sum_squared
+        self.min = other.min if self.min is None else min(self.min, other.min)
+        self.max = other.max if self.max is None else max(self.max, other.max)
+        self.count += other.count
+
     def merge(self, other: Stat) -> Stat:
         if other.count == 0:
             return self
@@ -62,10 +97,17 @@ class Stat:
         return self
 
     def _update(self) -> None:
-        self.mean = self.sum / self.count
-        # Population variance, clamped at 0 against rounding.
-        self.variance = max(0, self.sum_squared / self.count - self.mean**2)
-        self.stddev = math.sqrt(self.variance)
+        mean = self.sum / self.count
+        # Population variance, clamped at 0 against rounding (the int 0, as HELM's max(0, v) writes it).
+        try:
+            variance = self.sum_squared / self.count - mean**2  # `**` as HELM, for identical rounding
+        except OverflowError:
+            variance = math.inf
+        if not variance > 0:
+            variance = 0
+        self.mean = mean
+        self.variance = variance
+        self.stddev = math.sqrt(variance)
 
     def take_mean(self) -> Stat:
         if self.count == 0:
@@ -73,10 +115,20 @@ class Stat:
         return Stat(self.name).add(self.mean)
 
     def copy(self) -> Stat:
-        return replace(self)
+        return self.with_name(self.name)
 
     def with_name(self, name: MetricName) -> Stat:
-        return replace(self, name=name)
+        return Stat(
+            name,
+            self.count,
+            self.sum,
+            self.sum_squared,
+            self.min,
+            self.max,
+            self.mean,
+            self.variance,
+            self.stddev,
+        )
 
 
 @dataclass(frozen=True)
@@ -96,7 +148,54 @@ class PerInstanceStats:
 
 def merge_stat(stats: dict[MetricName, Stat], stat: Stat) -> None:
     """Merge `stat` into the dict entry of the same name (insertion order kept)."""
-    if stat.name in stats:
-        stats[stat.name].merge(stat)
-    else:
+    existing = stats.get(stat.name)
+    if existing is None:
         stats[stat.name] = stat.copy()
+    else:
+        existing.merge(stat)
+
+
+def _number(value: float) -> str:
+    text = repr(value)
+    # Only nan, inf and -inf end in a letter; JSON spells them NaN / Infinity.
+    return text if text[-1] not in "nf" else encode_float(value)
+
+
+def _encode_stat(encoder, stat: Stat, depth: int) -> str:
+    """Stat's JSON text, as the generic encoder writes it (stats files hold hundreds of thousands).
+
+    Per-instance stats mostly hold one value that repeats across instances (flags, counts), so the text of
+    single-value stats is memoised by name and value. The key spells zero with its sign (0.0 == -0.0).
+    """
+    if stat.count == 1:
+        value = stat.sum
+        key = (
+            id(stat.name),
+            depth,
+            type(value),
+            value if value else repr(value),
+            stat.sum_squared,
+            stat.min,
+            stat.max,
+            stat.variance,
+        )
+        text = encoder.stat_memo.get(key)
+        if text is None:
+            text = encoder.stat_memo[key] = _format_stat(encoder, stat, depth)
+        return text
+    return _format_stat(encoder, stat, depth)
+
+
+def _format_stat(encoder, stat: Stat, depth: int) -> str:
+    pad = "\n" + "  " * (depth + 1)
+    text = "{" + pad + '"name": ' + encoder.encode_memoized(stat.name, depth + 1)
+    text += f',{pad}"count": {stat.count},{pad}"sum": {_number(stat.sum)},{pad}"sum_squared": {_number(stat.sum_squared)}'
+    if stat.min is not None:
+        text += f',{pad}"min": {_number(stat.min)},{pad}"max": {_number(stat.max)}'
+    if stat.mean is not None:
+        text += f',{pad}"mean": {_number(stat.mean)},{pad}"variance": {_number(stat.variance)},{pad}"stddev": {_number(stat.stddev)}'
+    return text + "\n" + "  " * depth + "}"
+
+
+memoize_json_of(MetricName)
+register_json_encoder(Stat, _encode_stat)

@@ -46,7 +46,10 @@ class RequestCache:
 
     def get_many(self, requests: list[dict[str, Any]]) -> list[dict[str, Any] | None]:
         """Look many requests up at once (one query per 500 keys)."""
-        keys = [cache_key(r) for r in requests]
+        return self.get_many_by_key([cache_key(r) for r in requests])
+
+    def get_many_by_key(self, keys: list[str]) -> list[dict[str, Any] | None]:
+        """Like get_many, for keys already made with `cache_key`."""
         found: dict[str, dict[str, Any]] = {}
         with self._lock:
             self.num_queries += len(keys)
@@ -54,7 +57,9 @@ class RequestCache:
             for start in range(0, len(unique), 500):
                 chunk = unique[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                for key, value in self._connection.execute(f'SELECT key, value FROM "{TABLE}" WHERE key IN ({marks})', chunk):
+                for key, value in self._connection.execute(
+                    f'SELECT key, value FROM "{TABLE}" WHERE key IN ({marks})', chunk
+                ):
                     found[key] = pickle.loads(bytes(value))
         return [found.get(k) for k in keys]
 
@@ -62,7 +67,13 @@ class RequestCache:
         self.put_many([(request, response)])
 
     def put_many(self, items: Iterable[tuple[dict[str, Any], dict[str, Any]]]) -> None:
-        rows = [(cache_key(req), sqlite3.Binary(pickle.dumps(resp, protocol=pickle.HIGHEST_PROTOCOL))) for req, resp in items]
+        self.put_many_by_key((cache_key(req), resp) for req, resp in items)
+
+    def put_many_by_key(self, items: Iterable[tuple[str, dict[str, Any]]]) -> None:
+        """Store (key, response) pairs in one transaction, committed before returning."""
+        rows = [
+            (key, sqlite3.Binary(pickle.dumps(resp, protocol=pickle.HIGHEST_PROTOCOL))) for key, resp in items
+        ]
         with self._lock:
             self.num_computes += len(rows)
             self._connection.execute("BEGIN")

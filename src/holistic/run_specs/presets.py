@@ -62,7 +62,9 @@ def get_multiple_choice_adapter_spec(
 ) -> AdapterSpec:
     """Joint or separate multiple choice; the separate presets ignore the prompt arguments (as HELM)."""
     if method == ADAPT_MULTIPLE_CHOICE_JOINT:
-        return get_multiple_choice_joint_adapter_spec(instructions, input_noun, output_noun, max_train_instances, **kwargs)
+        return get_multiple_choice_joint_adapter_spec(
+            instructions, input_noun, output_noun, max_train_instances, **kwargs
+        )
     return get_multiple_choice_separate_adapter_spec(method, empty_input)
 
 
@@ -160,7 +162,9 @@ def get_summarization_adapter_spec(num_sents: int, max_tokens: int, temperature:
     )
 
 
-def get_ranking_binary_adapter_spec(max_train_instances: int = 4, stop_sequences: list[str] | None = None) -> AdapterSpec:
+def get_ranking_binary_adapter_spec(
+    max_train_instances: int = 4, stop_sequences: list[str] | None = None
+) -> AdapterSpec:
     if max_train_instances % 2:
         raise ValueError("ranking_binary needs an even max_train_instances")
     return AdapterSpec(
@@ -190,7 +194,9 @@ def get_basic_metric_specs(names: list[str]) -> list[MetricSpec]:
 
 
 def get_exact_match_metric_specs() -> list[MetricSpec]:
-    return get_basic_metric_specs(["exact_match", "quasi_exact_match", "prefix_exact_match", "quasi_prefix_exact_match"])
+    return get_basic_metric_specs(
+        ["exact_match", "quasi_exact_match", "prefix_exact_match", "quasi_prefix_exact_match"]
+    )
 
 
 def get_f1_metric_specs() -> list[MetricSpec]:
@@ -204,7 +210,9 @@ def get_bias_metric_specs() -> list[MetricSpec]:
         for d in ("race", "gender")
         for t in ("adjective", "profession")
     ]
-    specs += [MetricSpec(cls, {"mode": "representation", "demographic_category": d}) for d in ("race", "gender")]
+    specs += [
+        MetricSpec(cls, {"mode": "representation", "demographic_category": d}) for d in ("race", "gender")
+    ]
     return specs
 
 

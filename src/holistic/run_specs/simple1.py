@@ -9,7 +9,12 @@ def run_spec() -> RunSpec:
         name="simple1",
         scenario_spec=ScenarioSpec(
             class_name="helm.benchmark.scenarios.simple_scenarios.Simple1Scenario",
-            args={"num_input_tokens": 5, "vocab_size": 20, "num_train_instances": 10, "num_test_instances": 10},
+            args={
+                "num_input_tokens": 5,
+                "vocab_size": 20,
+                "num_train_instances": 10,
+                "num_test_instances": 10,
+            },
         ),
         adapter_spec=AdapterSpec(
             method="generation",

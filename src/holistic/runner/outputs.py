@@ -24,6 +24,64 @@ def is_complete(directory: Path) -> bool:
     return all((directory / name).exists() for name in RUN_FILES)
 
 
+class RunWriter:
+    """Writes a run directory in two steps so that writing overlaps with computing metrics.
+
+    `start` writes run_spec.json, scenario.json and scenario_state.json (in a forked child process where
+    the platform allows, since serialising is CPU-bound and the metrics run meanwhile in the parent);
+    `finish` waits for it, then writes per_instance_stats.json and, last, stats.json.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._child: int | None = None
+
+    def start(self, run_spec: RunSpec, scenario: Scenario, scenario_state: ScenarioState) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        # A rerun replaces a complete run: remove the marker first so a crash mid-way never looks complete.
+        (self.directory / COMPLETION_MARKER).unlink(missing_ok=True)
+        if hasattr(os, "fork") and len(scenario_state.request_states) >= 1000:
+            pid = os.fork()
+            if pid == 0:  # child: write and leave without running the parent's cleanup handlers
+                status = 1
+                try:
+                    self._write_state_files(run_spec, scenario, scenario_state)
+                    status = 0
+                finally:
+                    os._exit(status)
+            self._child = pid
+        else:
+            self._write_state_files(run_spec, scenario, scenario_state)
+
+    def _write_state_files(
+        self, run_spec: RunSpec, scenario: Scenario, scenario_state: ScenarioState
+    ) -> None:
+        write_json(self.directory / "run_spec.json", run_spec)
+        scenario_record = {
+            "name": scenario.name,
+            "description": scenario.description,
+            "tags": list(scenario.tags),
+            "output_path": scenario.output_path,
+            "scenario_spec": asdict_without_nones(run_spec.scenario_spec),
+            "definition_path": scenario.definition_path,
+            "instances": scenario_state.instances,
+        }
+        write_json(self.directory / "scenario.json", scenario_record)
+        write_json(self.directory / "scenario_state.json", scenario_state)
+
+    def wait(self) -> None:
+        if self._child is not None:
+            _, status = os.waitpid(self._child, 0)
+            self._child = None
+            if status != 0:
+                raise RuntimeError(f"writing {self.directory} failed in the writer process (status {status})")
+
+    def finish(self, per_instance_stats: list[PerInstanceStats], stats: list[Stat]) -> None:
+        self.wait()
+        write_json(self.directory / "per_instance_stats.json", per_instance_stats)
+        write_json(self.directory / "stats.json", stats)
+
+
 def write_run(
     directory: Path,
     run_spec: RunSpec,
@@ -32,23 +90,9 @@ def write_run(
     per_instance_stats: list[PerInstanceStats],
     stats: list[Stat],
 ) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
-    # A rerun replaces a complete run: remove the marker first so a crash mid-way never looks complete.
-    (directory / COMPLETION_MARKER).unlink(missing_ok=True)
-    write_json(directory / "run_spec.json", run_spec)
-    scenario_record = {
-        "name": scenario.name,
-        "description": scenario.description,
-        "tags": list(scenario.tags),
-        "output_path": scenario.output_path,
-        "scenario_spec": asdict_without_nones(run_spec.scenario_spec),
-        "definition_path": scenario.definition_path,
-        "instances": asdict_without_nones(scenario_state.instances),
-    }
-    write_json(directory / "scenario.json", scenario_record)
-    write_json(directory / "scenario_state.json", scenario_state)
-    write_json(directory / "per_instance_stats.json", per_instance_stats)
-    write_json(directory / "stats.json", stats)
+    writer = RunWriter(directory)
+    writer.start(run_spec, scenario, scenario_state)
+    writer.finish(per_instance_stats, stats)
 
 
 def write_suite_files(output_path: str | os.PathLike, suite: str, run_specs: list[RunSpec]) -> None:

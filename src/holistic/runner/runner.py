@@ -21,9 +21,9 @@ from holistic.metrics.tokens_metric import TokensMetric
 from holistic.models.cache import CacheRegistry
 from holistic.models.clients import ClientContext
 from holistic.models.credentials import load_credentials
-from holistic.models.deployments import load_deployments
+from holistic.models.deployments import load_model_deployments
 from holistic.models.window_service import get_window_service
-from holistic.runner.outputs import is_complete, run_directory, write_run, write_suite_files
+from holistic.runner.outputs import RunWriter, is_complete, run_directory, write_suite_files
 from holistic.scenarios import create_scenario
 from holistic.scenarios.base import Instance, Scenario
 from holistic.scenarios.download import data_mirror
@@ -70,9 +70,8 @@ class Runner:
     def __init__(self, options: RunnerOptions) -> None:
         self.options = options
         self.caches = CacheRegistry(options.local_path)
-        self.client_context = ClientContext(
-            self.caches, load_credentials(options.local_path), load_deployments(options.local_path)
-        )
+        self.client_context = ClientContext(self.caches, load_credentials(options.local_path))
+        load_model_deployments(options.local_path)
         self.executor = Executor(self.client_context, options.num_threads)
 
     def run_all(self, run_specs: list[RunSpec]) -> list[RunOutcome]:
@@ -102,7 +101,7 @@ class Runner:
         timer.done(f"{len(instances)} instances")
         instances = sample_eval_instances(instances, run_spec.adapter_spec.max_eval_instances)
         instances = self.augment(run_spec, instances)
-        window_service = get_window_service(run_spec.adapter_spec.model)
+        window_service = get_window_service(run_spec.adapter_spec.model, self.client_context)
         scenario_state = get_adapter(run_spec.adapter_spec, window_service).adapt(instances)
         timer.done(f"{len(scenario_state.request_states)} requests")
         failures = ""
@@ -111,7 +110,18 @@ class Runner:
             timer.done("executed")
             if report.failures:
                 failures = report.summary()
-        stats, per_instance = self.evaluate(run_spec, scenario_state, window_service, failed=bool(failures))
+        writer = None
+        if not failures:
+            writer = RunWriter(directory)
+            writer.start(run_spec, scenario, scenario_state)
+        try:
+            stats, per_instance = self.evaluate(
+                run_spec, scenario_state, window_service, failed=bool(failures)
+            )
+        except BaseException:
+            if writer is not None:
+                writer.wait()
+            raise
         timer.done("metrics")
         if failures:
             # Keep what was answered (in the cache and in scenario_state.json) but do not mark the run complete.
@@ -120,8 +130,14 @@ class Runner:
 
             (directory / "stats.json").unlink(missing_ok=True)
             write_json(directory / "scenario_state.json", scenario_state)
-            return RunOutcome(run_spec, "failed", failures + " (rerun to retry them; answered requests are cached)", directory)
-        write_run(directory, run_spec, scenario, scenario_state, per_instance, stats)
+            return RunOutcome(
+                run_spec,
+                "failed",
+                failures + " (rerun to retry them; answered requests are cached)",
+                directory,
+            )
+        assert writer is not None
+        writer.finish(per_instance, stats)
         timer.done(f"wrote {directory}")
         return RunOutcome(run_spec, "done", "", directory)
 
@@ -130,7 +146,9 @@ class Runner:
         scenario.data_mirror = data_mirror(self.options.data_mirror)
         instances = scenario.get_instances()
         if not instances:
-            raise DataError(f"scenario {scenario.name} produced no instances (check its data under {scenario.output_path})")
+            raise DataError(
+                f"scenario {scenario.name} produced no instances (check its data under {scenario.output_path})"
+            )
         return [instance.with_id(f"id{i}") for i, instance in enumerate(instances)]
 
     def augment(self, run_spec: RunSpec, instances: list[Instance]) -> list[Instance]:
@@ -138,13 +156,25 @@ class Runner:
             return instances
         from holistic.augmentation.augmenter import augment_instances
 
-        return augment_instances(run_spec.data_augmenter_spec, instances)
+        # Perturbation data files are cached under <output>/perturbations/<name>/ (HELM's layout).
+        return augment_instances(
+            run_spec.data_augmenter_spec,
+            instances,
+            self.options.output_path,
+            data_mirror(self.options.data_mirror),
+        )
 
     def evaluate(
         self, run_spec: RunSpec, scenario_state: ScenarioState, window_service, failed: bool
     ) -> tuple[list[Stat], list[PerInstanceStats]]:
-        context = MetricContext(window_service, Path(self.options.output_path, "runs", self.options.suite, "eval_cache"))
-        metrics = [] if (self.options.dry_run or failed) else [create_metric(spec) for spec in run_spec.metric_specs]
+        context = MetricContext(
+            window_service, Path(self.options.output_path, "runs", self.options.suite, "eval_cache")
+        )
+        metrics = (
+            []
+            if (self.options.dry_run or failed)
+            else [create_metric(spec) for spec in run_spec.metric_specs]
+        )
         stats: list[Stat] = []
         per_instance: list[PerInstanceStats] = []
         for metric in [*metrics, TokensMetric()]:
@@ -157,7 +187,10 @@ class Runner:
 
 
 def apply_overrides(
-    run_spec: RunSpec, max_eval_instances: int | None, num_train_trials: int | None, groups: list[str] | None = None
+    run_spec: RunSpec,
+    max_eval_instances: int | None,
+    num_train_trials: int | None,
+    groups: list[str] | None = None,
 ) -> RunSpec:
     """Command-line overrides applied after expansion (§1.4)."""
     adapter_spec = run_spec.adapter_spec

@@ -5,11 +5,11 @@ from __future__ import annotations
 import importlib
 import inspect
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from holistic.errors import DescriptionError, UnknownNameError
+from holistic.jsonio import memoize_json_of
 from holistic.specs import ScenarioSpec
 
 TRAIN_SPLIT = "train"
@@ -134,3 +134,6 @@ def create_scenario(spec: ScenarioSpec) -> Scenario:
     except TypeError as e:
         raise DescriptionError(f"bad arguments for scenario {cls.name or cls.__name__}: {e}") from None
     return cls(**spec.args)
+
+
+memoize_json_of(Instance, PerturbationDescription, Reference)

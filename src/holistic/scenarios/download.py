@@ -23,6 +23,7 @@ from holistic.errors import DataError
 log = logging.getLogger(__name__)
 
 MIRROR_ENVIRONMENT_VARIABLE = "HOLISTIC_DATA_MIRROR"
+OFFLINE_ENVIRONMENT_VARIABLE = "HOLISTIC_OFFLINE"
 
 
 def data_mirror(explicit: str | None = None) -> str | None:
@@ -54,22 +55,37 @@ def ensure_file_downloaded(
     target.parent.mkdir(parents=True, exist_ok=True)
     mirror = data_mirror(mirror)
     if mirror:
-        source = _mirror_source(target, mirror)
-        if source is not None:
-            tmp = target.with_name(f".{target.name}.copying")
-            shutil.rmtree(tmp, ignore_errors=True) if tmp.is_dir() else tmp.unlink(missing_ok=True)
-            if source.is_dir():
-                shutil.copytree(source, tmp)
-            else:
-                shutil.copyfile(source, tmp)
-            os.replace(tmp, target)
+        if copy_from_mirror(target, mirror):
             return target
         log.warning("%s is not in the data mirror %s; downloading %s", target.name, mirror, source_url)
     _download(source_url, target, unpack, unpack_type, sha256)
     return target
 
 
+def copy_from_mirror(target_path: str | os.PathLike, mirror: str | None = None) -> bool:
+    """Copy `target_path` (file or directory) from the data mirror if the mirror has it; whether it did."""
+    target = Path(target_path)
+    mirror = data_mirror(mirror)
+    source = _mirror_source(target, mirror) if mirror else None
+    if source is None:
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.copying")
+    shutil.rmtree(tmp, ignore_errors=True) if tmp.is_dir() else tmp.unlink(missing_ok=True)
+    if source.is_dir():
+        shutil.copytree(source, tmp)
+    else:
+        shutil.copyfile(source, tmp)
+    os.replace(tmp, target)
+    return True
+
+
 def _download(url: str, target: Path, unpack: bool, unpack_type: str | None, sha256: str | None) -> None:
+    if os.environ.get(OFFLINE_ENVIRONMENT_VARIABLE) == "1":
+        raise DataError(
+            f"{target} is missing and downloads are off (HOLISTIC_OFFLINE=1): place {url} there "
+            f"or pass --data-mirror DIR (a copy laid out as DIR/<scenario>/...)"
+        )
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{target.name}.") as tmp_dir:
         tmp = Path(tmp_dir, "download")
         try:

@@ -5,7 +5,15 @@ from __future__ import annotations
 import csv
 
 from holistic.errors import DataError, one_of
-from holistic.scenarios.base import CORRECT_TAG, TEST_SPLIT, TRAIN_SPLIT, VALID_SPLIT, Instance, Reference, Scenario
+from holistic.scenarios.base import (
+    CORRECT_TAG,
+    TEST_SPLIT,
+    TRAIN_SPLIT,
+    VALID_SPLIT,
+    Instance,
+    Reference,
+    Scenario,
+)
 from holistic.scenarios.download import ensure_file_downloaded
 
 MMLU_URL = "https://people.eecs.berkeley.edu/~hendrycks/data.tar"
@@ -26,12 +34,17 @@ SUBJECTS = (
 )  # fmt: skip
 
 # Directory in the archive -> split. auxiliary_train files are not subject-named, so TRAIN is the dev set.
-SPLIT_DIRECTORIES = (("auxiliary_train", TRAIN_SPLIT), ("dev", TRAIN_SPLIT), ("val", VALID_SPLIT), ("test", TEST_SPLIT))
+SPLIT_DIRECTORIES = (
+    ("auxiliary_train", TRAIN_SPLIT),
+    ("dev", TRAIN_SPLIT),
+    ("val", VALID_SPLIT),
+    ("test", TEST_SPLIT),
+)
 
 
 def check_subject(subject: str) -> None:
     if subject not in SUBJECTS:
-        raise DataError(f"unknown MMLU subject '{subject}' ({one_of(SUBJECTS)})")
+        raise DataError(f"unknown MMLU subject '{subject}' ({one_of(SUBJECTS, subject)})")
 
 
 class MMLUScenario(Scenario):
@@ -44,7 +57,9 @@ class MMLUScenario(Scenario):
         self.subject = subject
 
     def get_instances(self) -> list[Instance]:
-        data = ensure_file_downloaded(MMLU_URL, self.data_path("data"), unpack=True, unpack_type="untar", mirror=self.data_mirror)
+        data = ensure_file_downloaded(
+            MMLU_URL, self.data_path("data"), unpack=True, unpack_type="untar", mirror=self.data_mirror
+        )
         instances: list[Instance] = []
         found = False
         for directory, split in SPLIT_DIRECTORIES:
@@ -54,7 +69,9 @@ class MMLUScenario(Scenario):
             found = True
             instances.extend(self._read(path, split))
         if not found or not any(i.split != TRAIN_SPLIT for i in instances):
-            raise DataError(f"no MMLU files for {self.subject} under {data} (expected {{dev,val,test}}/{self.subject}_<split>.csv)")
+            raise DataError(
+                f"no MMLU files for {self.subject} under {data} (expected {{dev,val,test}}/{self.subject}_<split>.csv)"
+            )
         return instances
 
     @staticmethod
@@ -65,9 +82,13 @@ class MMLUScenario(Scenario):
                 if not row:
                     continue
                 if len(row) != 6:
-                    raise DataError(f"{path}: expected question, 4 choices and an answer letter, got {len(row)} columns")
+                    raise DataError(
+                        f"{path}: expected question, 4 choices and an answer letter, got {len(row)} columns"
+                    )
                 question, *choices, answer = row
                 correct = "ABCD".index(answer.strip())
-                references = [Reference(c, [CORRECT_TAG] if i == correct else []) for i, c in enumerate(choices)]
+                references = [
+                    Reference(c, [CORRECT_TAG] if i == correct else []) for i, c in enumerate(choices)
+                ]
                 instances.append(Instance(input=question, references=references, split=split))
         return instances

@@ -12,7 +12,13 @@ class Simple1Scenario(Scenario):
     description = "A simple scenario"
     tags = ["simple"]
 
-    def __init__(self, num_input_tokens: int = 5, vocab_size: int = 20, num_train_instances: int = 10, num_test_instances: int = 10) -> None:
+    def __init__(
+        self,
+        num_input_tokens: int = 5,
+        vocab_size: int = 20,
+        num_train_instances: int = 10,
+        num_test_instances: int = 10,
+    ) -> None:
         self.num_input_tokens = num_input_tokens
         self.vocab_size = vocab_size
         self.num_train_instances = num_train_instances

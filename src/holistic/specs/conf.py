@@ -39,14 +39,20 @@ def _read(path: Path) -> list[RunEntry]:
         raise ConfigError(f"invalid HOCON in {path}: {message}") from None
     raw_entries = conf.get("entries", None)
     if raw_entries is None:
-        raise ConfigError(f"{path} has no `entries` list (expected entries: [{{description: ..., priority: 1}}])")
+        raise ConfigError(
+            f"{path} has no `entries` list (expected entries: [{{description: ..., priority: 1}}])"
+        )
     entries = []
     for i, raw in enumerate(raw_entries):
         try:
             description = raw["description"]
             priority = int(raw["priority"])
         except (KeyError, TypeError, ValueError):
-            raise ConfigError(f"{path}: entry {i + 1} needs `description` (string) and `priority` (integer)") from None
+            raise ConfigError(
+                f"{path}: entry {i + 1} needs `description` (string) and `priority` (integer)"
+            ) from None
         groups = list(raw.get("groups", []) or [])
-        entries.append(RunEntry(description=str(description), priority=priority, groups=[str(g) for g in groups]))
+        entries.append(
+            RunEntry(description=str(description), priority=priority, groups=[str(g) for g in groups])
+        )
     return entries

@@ -32,7 +32,9 @@ def construct_run_specs(description: str) -> list[RunSpec]:
     for run_spec in run_specs:
         model_name = run_spec.adapter_spec.model
         if not model_name:
-            raise DescriptionError(f"no model for '{description}' (add model=<name>, e.g. model=simple/model1)")
+            raise DescriptionError(
+                f"no model for '{description}' (add model=<name>, e.g. model=simple/model1)"
+            )
         try:
             model = get_model(model_name)
         except UnknownNameError:

@@ -39,7 +39,12 @@ PROMPT_VALUES: dict[str, dict[str, Any]] = {
 NEWLINE_VALUES = {"semicolon": ";\n", "br": "<br>\n"}
 STOP_VALUES = {"hash": "###", "semicolon": ";", "br": "<br>"}
 GLOBAL_PREFIX_VALUES = {"nlg": "[NLG]"}
-MAX_TRAIN_INSTANCES_VALUES = {"zero": [0], "one": [1], "all": [0, 1, 2, 4, 8, 16], "big_bench_few_shot_setting": [0, 1, 2, 3]}
+MAX_TRAIN_INSTANCES_VALUES = {
+    "zero": [0],
+    "one": [1],
+    "all": [0, 1, 2, 4, 8, 16],
+    "big_bench_few_shot_setting": [0, 1, 2, 3],
+}
 NUM_OUTPUTS_VALUES = {"default": [1], "copyright_sweep": [1, 10]}
 NUM_PROMPT_TOKENS_VALUES = {"default_sweep": [1, 256, 512, 1024, 1536]}
 NUM_OUTPUT_TOKENS_VALUES = {"default_sweep": [1, 2, 4, 8, 16, 32, 64]}
@@ -82,7 +87,7 @@ def _with_adapter(run_spec: RunSpec, name: str, **changes: Any) -> RunSpec:
 
 def _check(name: str, value: Any, valid: dict) -> None:
     if value not in valid:
-        raise UnknownNameError(f"unknown value '{value}' for {name} ({one_of(valid)})")
+        raise UnknownNameError(f"unknown value '{value}' for {name} ({one_of(valid, value)})")
 
 
 def _int_values(name: str, value: Any, named: dict[str, list[int]]) -> list[int]:
@@ -105,13 +110,19 @@ def instructions_expander(value: Any) -> RunExpander:
 
 def prompt_expander(value: Any) -> RunExpander:
     _check("prompt", value, PROMPT_VALUES)
-    return RunExpander("prompt", value, lambda rs: [_with_adapter(rs, f"{rs.name},prompt={value}", **PROMPT_VALUES[value])])
+    return RunExpander(
+        "prompt", value, lambda rs: [_with_adapter(rs, f"{rs.name},prompt={value}", **PROMPT_VALUES[value])]
+    )
 
 
 def newline_expander(value: Any) -> RunExpander:
     _check("newline", value, NEWLINE_VALUES)
     substitutions = [Substitution(source="\n", target=NEWLINE_VALUES[value])]
-    return RunExpander("newline", value, lambda rs: [_with_adapter(rs, f"{rs.name},newline={value}", substitutions=substitutions)])
+    return RunExpander(
+        "newline",
+        value,
+        lambda rs: [_with_adapter(rs, f"{rs.name},newline={value}", substitutions=substitutions)],
+    )
 
 
 def stop_expander(value: Any) -> RunExpander:
@@ -120,7 +131,9 @@ def stop_expander(value: Any) -> RunExpander:
     return RunExpander(
         "stop",
         value,
-        lambda rs: [_with_adapter(rs, f"{rs.name},stop={value}", instance_prefix=f"{stop}\n\n", stop_sequences=[stop])],
+        lambda rs: [
+            _with_adapter(rs, f"{rs.name},stop={value}", instance_prefix=f"{stop}\n\n", stop_sequences=[stop])
+        ],
     )
 
 
@@ -128,7 +141,9 @@ def global_prefix_expander(value: Any) -> RunExpander:
     _check("global_prefix", value, GLOBAL_PREFIX_VALUES)
     prefix = GLOBAL_PREFIX_VALUES[value]
     return RunExpander(
-        "global_prefix", value, lambda rs: [_with_adapter(rs, f"{rs.name},global_prefix={value}", global_prefix=prefix)]
+        "global_prefix",
+        value,
+        lambda rs: [_with_adapter(rs, f"{rs.name},global_prefix={value}", global_prefix=prefix)],
     )
 
 
@@ -140,7 +155,9 @@ def _adapter_field_expander(name: str, field: str, values: list[Any]) -> RunExpa
 
 
 def num_train_trials_expander(value: Any) -> RunExpander:
-    return _adapter_field_expander("num_train_trials", "num_train_trials", _int_values("num_train_trials", value, {}))
+    return _adapter_field_expander(
+        "num_train_trials", "num_train_trials", _int_values("num_train_trials", value, {})
+    )
 
 
 def max_train_instances_expander(value: Any) -> RunExpander:
@@ -149,7 +166,9 @@ def max_train_instances_expander(value: Any) -> RunExpander:
 
 
 def num_outputs_expander(value: Any) -> RunExpander:
-    return _adapter_field_expander("num_outputs", "num_outputs", _int_values("num_outputs", value, NUM_OUTPUTS_VALUES))
+    return _adapter_field_expander(
+        "num_outputs", "num_outputs", _int_values("num_outputs", value, NUM_OUTPUTS_VALUES)
+    )
 
 
 def num_output_tokens_expander(value: Any) -> RunExpander:
@@ -173,7 +192,9 @@ def _scenario_arg_expander(name: str, values: list[Any]) -> RunExpander:
 
 
 def num_prompt_tokens_expander(value: Any) -> RunExpander:
-    return _scenario_arg_expander("num_prompt_tokens", _int_values("num_prompt_tokens", value, NUM_PROMPT_TOKENS_VALUES))
+    return _scenario_arg_expander(
+        "num_prompt_tokens", _int_values("num_prompt_tokens", value, NUM_PROMPT_TOKENS_VALUES)
+    )
 
 
 def tokenizer_expander(value: Any) -> RunExpander:
@@ -221,7 +242,9 @@ def data_augmentation_expander(value: Any) -> RunExpander:
                 should_skip_unchanged_eval=True,
                 seeds_per_instance=1,
             )
-            out.append(replace(rs, name=f"{rs.name},data_augmentation={option_name}", data_augmenter_spec=augmenter))
+            out.append(
+                replace(rs, name=f"{rs.name},data_augmentation={option_name}", data_augmenter_spec=augmenter)
+            )
         return out
 
     return RunExpander("data_augmentation", value, expand)

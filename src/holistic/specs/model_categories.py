@@ -26,8 +26,18 @@ def model_categories() -> dict[str, list[str]]:
         **{tag: models_with_tag(tag) for tag in TOKENIZER_CATEGORIES},
         "ai21/j1-jumbo": ["ai21/j1-jumbo"],
         "openai/curie": ["openai/curie"],
-        "summarization_zs": ["openai/davinci", "openai/curie", "openai/text-davinci-002", "openai/text-curie-001"],
-        "interactive_qa": ["openai/text-davinci-001", "openai/davinci", "ai21/j1-jumbo", "openai/text-babbage-001"],
+        "summarization_zs": [
+            "openai/davinci",
+            "openai/curie",
+            "openai/text-davinci-002",
+            "openai/text-curie-001",
+        ],
+        "interactive_qa": [
+            "openai/text-davinci-001",
+            "openai/davinci",
+            "ai21/j1-jumbo",
+            "openai/text-babbage-001",
+        ],
     }
     assert set(categories["code"]) == set(models_with_tag(CODE))
     ablation = set(models_with_tag(ABLATION))

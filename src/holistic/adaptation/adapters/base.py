@@ -38,16 +38,31 @@ class InContextLearningAdapter(Adapter):
         return ScenarioState(self.adapter_spec, states)
 
     @abstractmethod
-    def generate_requests(self, eval_instance: Instance, train_instances: list[Instance], trial: int) -> list[RequestState]:
+    def generate_requests(
+        self, eval_instance: Instance, train_instances: list[Instance], trial: int
+    ) -> list[RequestState]:
         """The request states of one eval instance in one trial."""
 
     def fit_prompt(self, prompt: Prompt) -> Prompt:
         """Drop in-context examples from the end until the prompt fits; else truncate it from the right."""
         reserve = self.adapter_spec.max_tokens
-        while prompt.train_blocks:
-            if self.window_service.fits_within_context_window(prompt.text, reserve):
+        fits = self.window_service.fits_within_context_window
+        blocks = prompt.train_blocks
+        if blocks and not fits(prompt.text, reserve):
+            # HELM drops the last example until the prompt fits; a prompt only grows with examples, so the
+            # largest fitting count is found by binary search instead (same result, O(log n) tokenizations).
+            low, high = 0, len(blocks) - 1  # the answer is in [low, high]; `low` examples may not fit either
+            while low < high:
+                middle = (low + high + 1) // 2
+                if fits(prompt.with_train_blocks(blocks[:middle]).text, reserve):
+                    low = middle
+                else:
+                    high = middle - 1
+            prompt = prompt.with_train_blocks(blocks[:low])
+            if low > 0:
                 return prompt
-            prompt = prompt.with_train_blocks(prompt.train_blocks[:-1])
+        elif blocks:
+            return prompt
         text = prompt.text
         truncated = self.window_service.truncate_from_right(text, reserve)
         if len(truncated) < len(text):

@@ -10,9 +10,13 @@ from holistic.scenarios.base import Instance
 
 
 class GenerationAdapter(InContextLearningAdapter):
-    def generate_requests(self, eval_instance: Instance, train_instances: list[Instance], trial: int) -> list[RequestState]:
+    def generate_requests(
+        self, eval_instance: Instance, train_instances: list[Instance], trial: int
+    ) -> list[RequestState]:
         spec = self.adapter_spec
-        train_blocks = [example_block(spec, t, include_output=True, reference_index=None) for t in train_instances]
+        train_blocks = [
+            example_block(spec, t, include_output=True, reference_index=None) for t in train_instances
+        ]
         eval_block = example_block(spec, eval_instance, include_output=False, reference_index=None)
         prompt = self.fit_prompt(make_prompt(spec, train_blocks, eval_block))
         request = Request(

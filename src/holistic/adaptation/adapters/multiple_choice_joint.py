@@ -10,7 +10,9 @@ from holistic.scenarios.base import Instance
 
 
 class MultipleChoiceJointAdapter(InContextLearningAdapter):
-    def generate_requests(self, eval_instance: Instance, train_instances: list[Instance], trial: int) -> list[RequestState]:
+    def generate_requests(
+        self, eval_instance: Instance, train_instances: list[Instance], trial: int
+    ) -> list[RequestState]:
         spec = self.adapter_spec
         train_blocks = [multiple_choice_block(spec, t, include_output=True) for t in train_instances]
         eval_block = multiple_choice_block(spec, eval_instance, include_output=False)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from holistic.models.cache import CacheRegistry, RequestCache
+from holistic.models.clients.retry import RetryPolicy
 from holistic.models.credentials import Credentials, scrub
 from holistic.models.registry import ModelMetadata
 from holistic.models.request import Request, RequestResult, failed_result
@@ -29,6 +30,9 @@ class ClientContext:
     credentials: Credentials
     model_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Per-model options (device, dtype, base_url, ...) from deployments or model arguments."""
+
+    retry_policy: RetryPolicy = field(default_factory=RetryPolicy.from_environment)
+    """Retries and timeouts of API calls (HOLISTIC_MAX_ATTEMPTS, HOLISTIC_REQUEST_TIMEOUT, ...)."""
 
     def cache(self, organization: str) -> RequestCache:
         return self.caches.for_organization(organization)
@@ -49,7 +53,13 @@ class Client(ABC):
     def make_request(self, request: Request) -> RequestResult:
         """Answer one request (from the cache when possible). Never raises for model-side failures."""
 
-    def make_requests(self, requests: list[Request], progress: ProgressCallback | None = None) -> list[RequestResult]:
+    def check_credentials(self, requests: list[Request]) -> None:
+        """Raise MissingCredentialsError before any request is sent if the client cannot answer them."""
+        return None  # local clients need no keys
+
+    def make_requests(
+        self, requests: list[Request], progress: ProgressCallback | None = None
+    ) -> list[RequestResult]:
         """Answer many requests; batched clients override this."""
         results = []
         for request in requests:

@@ -6,9 +6,10 @@ once, nothing is padded, and each finished group is stored (one commit) before t
 is greedy decoding; log-probabilities are the model's own (temperature 1) in float32. The model is loaded only
 when something is not cached, once per process (holistic.models.local.loading).
 
-Options (`model_options[model]`, from prod_env/model_deployments.yaml): device (auto|cpu|cuda), dtype
-(auto|float32|bfloat16|float16; auto is float32 on CPU), batch_tokens (tokens per forward pass), max_streams
-(completions decoded together), num_threads (torch threads; default: torch's, which follows OMP_NUM_THREADS).
+Options (keys of a deployment in prod_env/model_deployments.yaml, so the model's args; or
+`ClientContext.model_options[model]`): device (auto|cpu|cuda), dtype (auto|float32|bfloat16|float16; auto is
+float32 on CPU, bfloat16 on CUDA), batch_tokens (tokens per forward pass), max_streams (completions decoded
+together), num_threads (torch threads; default: torch's, which follows OMP_NUM_THREADS).
 """
 
 from __future__ import annotations
@@ -42,15 +43,11 @@ class HuggingFaceClient(Client):
 
     def __init__(self, model: ModelMetadata, context: ClientContext) -> None:
         super().__init__(model, context)
-        from holistic.errors import ConfigError
         from holistic.models.local.loading import resolve_device, resolve_dtype, resolve_source
 
-        self.options = dict(context.model_options.get(model.name, {}))
-        unknown = set(self.options) - set(OPTION_NAMES) - {"pretrained_model_name_or_path"}
-        if unknown:
-            raise ConfigError(
-                f"unknown option(s) {sorted(unknown)} for {model.name} (valid: {', '.join(OPTION_NAMES)})"
-            )
+        # Deployments put options in the model's args; a context may add or override them.
+        self.options = {key: value for key, value in model.args.items() if key in OPTION_NAMES}
+        self.options.update(context.model_options.get(model.name, {}))
         self.source = resolve_source(model)
         self.device = resolve_device(self.options.get("device"))
         self.dtype = resolve_dtype(self.options.get("dtype"), self.device)

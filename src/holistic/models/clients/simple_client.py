@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from holistic.models.cache import cache_key
 from holistic.models.clients.base import Client, ClientContext
 from holistic.models.registry import ModelMetadata
 from holistic.models.request import Request, RequestResult, Sequence, Token
 
-
 # Answers are instant, so requests are answered in chunks: one cache query and one commit per chunk.
-CHUNK = 512
+CHUNK = 2048
 
 
 def _raw_request(request: Request) -> dict:
@@ -30,14 +30,15 @@ class SimpleClient(Client):
         for start in range(0, len(requests), CHUNK):
             chunk = requests[start : start + CHUNK]
             raws = [_raw_request(r) for r in chunk]
-            responses = cache.get_many(raws)
+            keys = [cache_key(raw) for raw in raws]
+            responses = cache.get_many_by_key(keys)
             computed = []
             for i, (request, raw) in enumerate(zip(chunk, raws)):
                 if responses[i] is None and request.engine == "model1":
                     responses[i] = _invoke_model1(raw)
-                    computed.append((raw, responses[i]))
+                    computed.append((keys[i], responses[i]))
             if computed:
-                cache.put_many(computed)
+                cache.put_many_by_key(computed)
             for request, response in zip(chunk, responses):
                 if response is None:
                     results.append(self.failure(f"ValueError: unknown simple engine {request.engine}"))
@@ -50,7 +51,11 @@ class SimpleClient(Client):
 
 def _to_result(response: dict) -> RequestResult:
     completions = [
-        Sequence(text=text, logprob=logprob, tokens=[Token(text=text, logprob=logprob, top_logprobs=response["completions"])])
+        Sequence(
+            text=text,
+            logprob=logprob,
+            tokens=[Token(text=text, logprob=logprob, top_logprobs=response["completions"])],
+        )
         for text, logprob in response["completions"].items()
     ]
     # Deterministic fields only (no wall-clock time), so reruns and resumed runs write identical files.

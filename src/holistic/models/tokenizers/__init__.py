@@ -30,6 +30,9 @@ class Tokenizer(ABC):
         """The text of each token (byte-level tokens may be partial characters)."""
         return [self.decode([t]) for t in self.encode(text)]
 
+    def count_tokens(self, text: str) -> int:
+        return len(self.encode(text))
+
 
 class CharacterTokenizer(Tokenizer):
     """One token per character (HELM 0.5's `simple/model1` window service)."""
@@ -41,6 +44,9 @@ class CharacterTokenizer(Tokenizer):
 
     def decode(self, tokens: list) -> str:
         return "".join(tokens)
+
+    def count_tokens(self, text: str) -> int:
+        return len(text)
 
 
 class WhitespaceTokenizer(Tokenizer):
@@ -55,12 +61,36 @@ class WhitespaceTokenizer(Tokenizer):
         return " ".join(tokens)
 
 
-def get_tokenizer(name: str) -> Tokenizer:
-    """The tokenizer for a HELM tokenizer name, built once per process."""
+def get_tokenizer(name: str, context=None) -> Tokenizer:
+    """The tokenizer for a HELM tokenizer name, built once per process (and client context).
+
+    With a client context, `ai21/j1` and `cohere/cohere` use the providers' tokenize endpoints when their keys
+    are configured (else the offline GPT-2 approximation), and `server:<model>` asks that model's server.
+    """
+    if context is not None and (name.startswith("server:") or name in API_TOKENIZERS):
+        from holistic.models.tokenizers.api import build_api_tokenizer
+
+        key = f"{name}@{id(context)}"
+        with _LOCK:
+            if key in _TOKENIZERS:
+                return _TOKENIZERS[key]
+        tokenizer = build_api_tokenizer(name, context)
+        if tokenizer is not None:
+            with _LOCK:
+                # The tokenizer holds the context, so its id cannot be reused while this entry lives.
+                return _TOKENIZERS.setdefault(key, tokenizer)
+    if name.startswith("server:"):
+        from holistic.errors import ConfigError
+
+        raise ConfigError(f"tokenizer {name} asks a server and needs a client context (run through helm-run)")
     with _LOCK:
         if name not in _TOKENIZERS:
             _TOKENIZERS[name] = _build(name)
         return _TOKENIZERS[name]
+
+
+# Tokenizers answered by a provider's API when its key is configured.
+API_TOKENIZERS = ("ai21/j1", "cohere/cohere")
 
 
 # Tokenizers that are GPT-2's BPE (or, offline, best approximated by it; see docs/compatibility.md).

@@ -1,0 +1,132 @@
+"""Fast JSON for the summarizer: orjson when installed (3-8x faster), the standard library otherwise.
+
+Run files may hold NaN (HELM writes it), which orjson rejects; those fall back to `json`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+try:
+    import orjson
+except ImportError:  # pragma: no cover - orjson is a dependency; this keeps exotic platforms working
+    orjson = None  # type: ignore[assignment]
+
+BLOCK = 1 << 20
+
+
+def loads(data: bytes | str) -> Any:
+    if orjson is not None:
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass  # NaN/Infinity, which json accepts
+    return json.loads(data)
+
+
+def load(path: str | Path) -> Any:
+    with open(path, "rb") as f:
+        return loads(f.read())
+
+
+def dumps_bytes(obj: Any, indent: bool = True) -> bytes:
+    """UTF-8 JSON; NaN becomes null. Indented with 2 spaces like every other output file."""
+    if orjson is not None:
+        return orjson.dumps(obj, option=orjson.OPT_INDENT_2 if indent else 0)
+    return json.dumps(
+        obj, indent=2 if indent else None, ensure_ascii=False, allow_nan=False, default=_nan_none
+    ).encode()
+
+
+def _nan_none(obj: Any) -> Any:  # pragma: no cover - json only calls this for unknown types
+    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
+
+
+def iter_array(path: str | Path, key: str | None = None) -> Iterator[Any]:
+    """Yield the elements of a file's top-level array (or of the array under top-level `key`), one at a time.
+
+    HELM and holistic write these files indented, so an element that opens at indentation n closes at the
+    first following line that is exactly n spaces and `}`: elements are cut there and parsed one by one,
+    keeping memory flat however large the file. Any other layout is parsed whole.
+    """
+    with open(path, "rb") as f:
+        buffer = f.read(BLOCK)
+        start = _first_element(buffer, key)
+        if start is None:
+            yield from _whole(buffer + f.read(), key)
+            return
+        position, marker = start
+        if marker is None:  # empty array
+            return
+        while True:
+            end = buffer.find(marker, position)
+            while end < 0:
+                more = f.read(BLOCK)
+                if not more:
+                    raise ValueError(f"{path}: truncated JSON array")
+                buffer = buffer[position:] + more
+                position = 0
+                end = buffer.find(marker, position)
+            end += len(marker)
+            yield loads(buffer[position:end])
+            position = end
+            # Skip the separator: `,` and whitespace, or the closing `]`.
+            while True:
+                if position >= len(buffer):
+                    more = f.read(BLOCK)
+                    if not more:
+                        return
+                    buffer, position = more, 0
+                byte = buffer[position]
+                if byte in b" \t\r\n,":
+                    position += 1
+                    continue
+                if byte == ord("]"):
+                    return
+                if byte != ord("{"):
+                    raise ValueError(f"{path}: unexpected element in JSON array")
+                break
+
+
+_NON_SPACE = re.compile(rb"\S")
+
+
+def _first_element(buffer: bytes, key: str | None) -> tuple[int, bytes | None] | None:
+    """Where the first element starts and the bytes that end each element; None if the layout is unknown."""
+    if key is None:
+        found = _NON_SPACE.search(buffer)
+        if found is None or buffer[found.start() : found.start() + 1] != b"[":
+            return None
+        position = found.start() + 1
+    else:
+        needle = b'"' + key.encode() + b'": ['
+        at = buffer.find(needle)
+        if at < 0:
+            return None
+        position = at + len(needle)
+    found = _NON_SPACE.search(buffer, position)
+    if found is None:
+        return None
+    first = buffer[found.start() : found.start() + 1]
+    if first == b"]":
+        return position, None
+    if first != b"{":
+        return None
+    whitespace = buffer[position : found.start()]
+    if b"\n" not in whitespace:
+        return None  # compact JSON: no line structure to cut on
+    indent = whitespace.rsplit(b"\n", 1)[1]
+    if indent.strip():
+        return None
+    return found.start(), b"\n" + indent + b"}"
+
+
+def _whole(data: bytes, key: str | None) -> Iterator[Any]:
+    value = loads(data)
+    if key is not None:
+        value = value.get(key, []) if isinstance(value, dict) else []
+    yield from value or []

@@ -1,0 +1,130 @@
+"""The page of one run: what was asked (adapter spec), what came out (stats) and an instance browser."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from holistic.report.display import DisplayResult
+from holistic.report.html import e, page, run_slug, write_page
+from holistic.report.jsonfast import dumps_bytes
+from holistic.report.runs import RunInfo
+from holistic.report.schema import Schema
+from holistic.report.tables import file_stem, format_value, model_display_name
+
+RAW_FILES = (
+    "run_spec.json",
+    "stats.json",
+    "scenario_state.json",
+    "per_instance_stats.json",
+    "display_predictions.json",
+)
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _perturbation(name: dict[str, Any]) -> str:
+    p = name.get("perturbation")
+    if not p:
+        return ""
+    return f"{p.get('name', '?')} ({p.get('computed_on', 'perturbed')})"
+
+
+def write_run_page(
+    report_dir: Path,
+    suite: str,
+    schema: Schema,
+    run: RunInfo,
+    stats: list[dict[str, Any]],
+    display: DisplayResult,
+    main_metric: str | None,
+    main_value: float | None = None,
+) -> None:
+    slug = run_slug(run.name)
+    prefix = "../"
+    raw = "../../" + quote(run.name)
+    groups = []
+    for name in run.groups:
+        group = schema.run_group(name)
+        groups.append(
+            f'<a href="{prefix}groups/{e(quote(file_stem(name)))}.html">{e(group.display_name if group else name)}</a>'
+        )
+    args = run.scenario_spec.get("args") or {}
+    meta = [
+        ("Model", f"{e(model_display_name(schema, run.model))} <code>{e(run.model)}</code>"),
+        (
+            "Scenario",
+            f"<code>{e(run.scenario_spec.get('class_name', ''))}</code> "
+            + e(", ".join(f"{k}={v}" for k, v in args.items())),
+        ),
+        ("Groups", ", ".join(groups) or "none"),
+        *(
+            [("Main metric", f"{e(main_metric)} = <strong>{e(format_value(main_value))}</strong>")]
+            if main_metric
+            else []
+        ),
+        (
+            "Instances",
+            f"{display.num_instances:,} ({display.num_request_states:,} requests, {display.num_trials} trial(s))",
+        ),
+        ("Files", " ".join(f'<a href="{raw}/{name}">{name}</a>' for name in RAW_FILES)),
+    ]
+    meta_html = "".join(f"<tr><th>{label}</th><td>{value}</td></tr>" for label, value in meta)
+
+    adapter_rows = []
+    descriptions = {a.name: a.description for a in schema.adapter}
+    for key, value in run.adapter_spec.items():
+        adapter_rows.append(
+            f'<tr><th title="{e(descriptions.get(key, ""))}">{e(key)}</th><td><pre>{e(_value(value))}</pre></td></tr>'
+        )
+
+    stat_rows = []
+    for stat in stats:
+        name = stat.get("name") or {}
+        metric = schema.metric(name.get("name", ""))
+        title = f"{metric.display_name}: {metric.description}" if metric else "not in the schema"
+        mean = stat.get("mean")
+        stat_rows.append(
+            "<tr>"
+            f'<td title="{e(title)}">{e(name.get("name", ""))}</td><td>{e(name.get("split", ""))}</td>'
+            f"<td>{e(name.get('sub_split', ''))}</td><td>{e(_perturbation(name))}</td>"
+            f'<td class=num data-value="{stat.get("count", 0)}">{e(stat.get("count", 0))}</td>'
+            f'<td class=num data-value="{mean if isinstance(mean, (int, float)) else ""}">{e(format_value(mean))}</td>'
+            f"<td class=num>{e(format_value(stat.get('min')))}</td><td class=num>{e(format_value(stat.get('max')))}</td>"
+            f"<td class=num>{e(format_value(stat.get('stddev')))}</td>"
+            "</tr>"
+        )
+    stats_head = "".join(
+        f"<th tabindex=0>{h}</th>"
+        for h in ("Name", "Split", "Sub-split", "Perturbation", "Count", "Mean", "Min", "Max", "Stddev")
+    )
+
+    if display.num_pages and display.index is not None:
+        # JSON inside <script>: "<" escaped so no text can close the element.
+        index_json = dumps_bytes(display.index, indent=False).decode().replace("<", "\\u003c")
+        browser = (
+            f'<script type="application/json" id=run-index>{index_json}</script>'
+            f'<div id=instances class=instances data-base="{e(quote(slug))}/" data-main="{e(main_metric or "")}">'
+            "<div class=pager><button type=button class=prev>‹ Previous</button> <span class=page-label></span> "
+            "<button type=button class=next>Next ›</button> <label>Go to instance id <input class=goto size=10></label> "
+            "<label><input type=checkbox class=expand-all> expand all</label></div>"
+            "<div class=instance-list aria-live=polite>Loading…</div></div>"
+        )
+    else:
+        browser = "<p class=note>No instances to show (scenario_state.json missing or empty).</p>"
+
+    body = (
+        f"<h1>{e(run.name)}</h1><table class=meta>{meta_html}</table>"
+        f"<h2>Instances</h2>{browser}"
+        f"<h2>Adapter spec</h2><table class=kv>{''.join(adapter_rows)}</table>"
+        f"<h2>Metrics</h2><p><input class=filter data-target=stats-table placeholder='filter metrics (e.g. exact_match test)' size=40></p>"
+        f'<div class=scroll><table id=stats-table class="stats sortable"><thead><tr>{stats_head}</tr></thead>'
+        f"<tbody>{''.join(stat_rows)}</tbody></table></div>"
+    )
+    write_page(report_dir / "runs" / f"{slug}.html", page(run.name, body, prefix, suite, active="runs"))

@@ -1,0 +1,155 @@
+"""Reading a suite: which directories are runs, and the few things of each run the tables need.
+
+The summarizer keeps one `RunInfo` per run: its spec and only the stats the schema can show (a few dozen
+numbers), so a suite of thousands of runs fits in memory; everything else is streamed run by run.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# Directories in a suite that are not runs: HELM's metric cache, and what summarize writes.
+NOT_RUNS = {"eval_cache", "groups", "report"}
+
+StatKey = tuple[str, str | None, str | None, str | None, str | None]
+"""(name, split, sub_split, perturbation name, perturbation computed_on)."""
+
+
+@dataclass
+class Agg:
+    """count, sum, sum of squares, min and max of a stat; merges like HELM's Stat."""
+
+    count: int = 0
+    sum: float = 0.0
+    sum_squared: float = 0.0
+    min: float | None = None
+    max: float | None = None
+
+    @classmethod
+    def from_stat(cls, stat: dict[str, Any]) -> Agg:
+        return cls(
+            int(stat.get("count", 0) or 0),
+            _num(stat.get("sum", 0)),
+            _num(stat.get("sum_squared", 0)),
+            _opt(stat.get("min")),
+            _opt(stat.get("max")),
+        )
+
+    def merge(self, other: Agg) -> Agg:
+        if other.count == 0:
+            return self
+        self.count += other.count
+        self.sum += other.sum
+        self.sum_squared += other.sum_squared
+        self.min = (
+            other.min if self.min is None else (self.min if other.min is None else min(self.min, other.min))
+        )
+        self.max = (
+            other.max if self.max is None else (self.max if other.max is None else max(self.max, other.max))
+        )
+        return self
+
+    def copy(self) -> Agg:
+        return Agg(self.count, self.sum, self.sum_squared, self.min, self.max)
+
+    @property
+    def mean(self) -> float | None:
+        return self.sum / self.count if self.count else None
+
+    def describe(self) -> str:
+        if not self.count:
+            return "no values"
+        return (
+            f"min={_f(self.min)}, mean={_f(self.mean)}, max={_f(self.max)}, sum={_f(self.sum)} ({self.count})"
+        )
+
+
+def _num(value: Any) -> float:
+    return float(value) if isinstance(value, (int, float)) else 0.0
+
+
+def _opt(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) else None
+
+
+def _f(value: float | None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "NaN"
+    return f"{value:.3f}"
+
+
+def stat_key(name: dict[str, Any]) -> StatKey:
+    perturbation = name.get("perturbation") or None
+    return (
+        name.get("name", ""),
+        name.get("split"),
+        name.get("sub_split"),
+        perturbation.get("name") if perturbation else None,
+        perturbation.get("computed_on", "perturbed") if perturbation else None,
+    )
+
+
+@dataclass
+class RunInfo:
+    """What the tables need from one run."""
+
+    name: str
+    """Directory name (= RunSpec name)."""
+
+    run_spec: dict[str, Any]
+    """run_spec.json as read."""
+
+    stats: dict[StatKey, Agg] = field(default_factory=dict)
+    """Stats the schema can show (other names are dropped to keep memory flat)."""
+
+    groups: tuple[str, ...] = ()
+    """Run groups it is shown in (its RunSpec groups, or its scenario's name when it has none)."""
+
+    num_instances: int = 0
+    """Distinct instances evaluated (from scenario_state.json)."""
+
+    @property
+    def adapter_spec(self) -> dict[str, Any]:
+        return self.run_spec.get("adapter_spec") or {}
+
+    @property
+    def scenario_spec(self) -> dict[str, Any]:
+        return self.run_spec.get("scenario_spec") or {}
+
+    @property
+    def model(self) -> str:
+        return str(self.adapter_spec.get("model") or self.adapter_spec.get("model_deployment") or "unknown")
+
+    @property
+    def scenario_name(self) -> str:
+        return self.name.split(":", 1)[0]
+
+
+def list_run_dirs(suite_dir: Path, warn) -> Iterator[Path]:
+    """Run directories of a suite, sorted; directories that are not (finished) runs are reported and skipped."""
+    for child in sorted(suite_dir.iterdir(), key=lambda p: p.name):
+        if not child.is_dir() or child.name in NOT_RUNS or child.name.startswith("."):
+            continue
+        if not (child / "run_spec.json").is_file():
+            warn(f"skipping {child.name}: no run_spec.json (not a run directory)")
+            continue
+        if not (child / "stats.json").is_file():
+            warn(
+                f"skipping {child.name}: no stats.json (the run did not finish; rerun helm-run to complete it)"
+            )
+            continue
+        yield child
+
+
+def instance_text(value: Any) -> str:
+    """Instance input / reference output: a string (HELM 0.1, holistic) or {"text": ...} (HELM 0.2+)."""
+    if isinstance(value, dict):
+        text = value.get("text")
+        if text is None and "multimedia_content" in value:
+            return "[multimedia content]"
+        return "" if text is None else str(text)
+    return "" if value is None else str(value)

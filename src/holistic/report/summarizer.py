@@ -1,0 +1,384 @@
+"""helm-summarize: read a suite's run directories one at a time and write the leaderboard JSON and HTML report."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from holistic.errors import ConfigError
+from holistic.report.display import ArrayWriter, DisplayResult, write_run_display
+from holistic.report.groups import (
+    GroupIndex,
+    ad_hoc_group,
+    group_tables,
+    groups_metadata,
+    groups_overview,
+    needed_stat_names,
+)
+from holistic.report.jsonfast import dumps_bytes, loads
+from holistic.report.latex import table_to_latex
+from holistic.report.runs import Agg, RunInfo, list_run_dirs, stat_key
+from holistic.report.schema import Schema, load_schema
+from holistic.report.tables import file_stem, match_stat
+
+COST_STATS = ("num_prompt_tokens", "num_completion_tokens", "num_completions", "num_requests")
+
+
+@dataclass
+class SummarizeOptions:
+    suite: str
+    """Suite name (a directory under <output_path>/runs)."""
+
+    output_path: str = "benchmarking_output"
+    """Root holding runs/."""
+
+    schema_path: str | None = None
+    """Schema YAML; the packaged one when None."""
+
+    write_html: bool = True
+    """Write the static report under runs/<suite>/report/."""
+
+    write_display_json: bool = True
+    """Write instances.json, display_predictions.json and display_requests.json into each run."""
+
+    progress: bool | None = None
+    """Progress bar on stderr: True, False, or None for only when stderr is a terminal."""
+
+
+@dataclass
+class SummaryResult:
+    suite_dir: Path
+    report_dir: Path | None
+    num_runs: int
+    num_instances: int
+    warnings: list[str] = field(default_factory=list)
+
+
+class _RawArray:
+    """A JSON array of records spliced from files' bytes (kept byte-for-byte, NaN included)."""
+
+    def __init__(self, path: Path):
+        self.writer = ArrayWriter(path)
+
+    def add(self, raw: bytes) -> None:
+        w = self.writer
+        w.file.write(b",\n  " if w.count else b"\n  ")
+        w.file.write(raw)
+        w.count += 1
+
+    def close(self) -> None:
+        self.writer.close()
+
+    def abort(self) -> None:
+        self.writer.abort()
+
+
+def _indent(raw: bytes, spaces: int) -> bytes:
+    return raw.strip().replace(b"\n", b"\n" + b" " * spaces)
+
+
+def _group_names(schema: Schema, run: RunInfo) -> tuple[str, ...]:
+    groups = [str(g) for g in run.run_spec.get("groups") or []]
+    if not groups:
+        # HELM shows group-less runs nowhere; holistic files them under their scenario's name.
+        groups = [run.scenario_name]
+    return tuple(dict.fromkeys(groups))
+
+
+def _wanted_per_instance_stats(schema: Schema, groups: tuple[str, ...]) -> set[str] | None:
+    """Per-instance stats worth showing: the metrics of the run's groups; all of them for unknown groups."""
+    wanted: set[str] = set()
+    for name in groups:
+        group = schema.run_group(name)
+        if group is None or not group.environment:
+            return None
+        for mg_name in group.metric_groups:
+            metric_group = schema.metric_group(mg_name)
+            for matcher in metric_group.metrics if metric_group else ():
+                wanted.add(matcher.substitute(group.environment).name)
+        if group.environment.get("main_name") == "quasi_exact_match":
+            wanted.add("exact_match")
+    return wanted
+
+
+def _main_metric(schema: Schema, groups: tuple[str, ...]) -> str | None:
+    for name in groups:
+        group = schema.run_group(name)
+        if group is not None and "main_name" in group.environment:
+            return group.environment["main_name"]
+    return None
+
+
+class Summarizer:
+    def __init__(self, options: SummarizeOptions, warn: Callable[[str], None] | None = None):
+        self.options = options
+        self.suite_dir = Path(options.output_path, "runs", options.suite)
+        if not self.suite_dir.is_dir():
+            raise ConfigError(
+                f"suite directory {self.suite_dir} does not exist (run helm-run --suite {options.suite} first, "
+                "or point --output-path at the directory holding runs/)"
+            )
+        self.schema = load_schema(options.schema_path)
+        self.suite = self.suite_dir.resolve().name if options.suite == "latest" else options.suite
+        self.report_dir = self.suite_dir / "report" if options.write_html else None
+        self.warnings: list[str] = []
+        self._print_warning = warn or self._default_warn
+
+    def _default_warn(self, message: str) -> None:
+        line = f"warning: {message}"
+        try:
+            from tqdm import tqdm
+
+            tqdm.write(line, file=sys.stderr)
+        except ImportError:  # pragma: no cover
+            print(line, file=sys.stderr)
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+        self._print_warning(message)
+
+    def run(self) -> SummaryResult:
+        from tqdm import tqdm
+
+        schema = self.schema
+        needed = needed_stat_names(schema)
+        run_dirs = list(list_run_dirs(self.suite_dir, self.warn))
+        if not run_dirs:
+            self.warn(f"suite {self.suite} has no finished runs in {self.suite_dir}; writing an empty report")
+        started_ns = time.time_ns()
+        if self.report_dir is not None:
+            (self.report_dir / "runs").mkdir(parents=True, exist_ok=True)
+
+        runs_json = _RawArray(self.suite_dir / "runs.json")
+        run_specs_json = _RawArray(self.suite_dir / "run_specs.json")
+        infos: list[RunInfo] = []
+        unknown_metrics: dict[str, None] = {}
+        costs: dict[str, dict[str, float]] = {}
+        main_values: dict[str, tuple[str, float | None]] = {}
+        progress = tqdm(
+            run_dirs, desc="summarize", unit="run", file=sys.stderr, disable=self._progress_disabled()
+        )
+        try:
+            for run_dir in progress:
+                info = self._read_run(
+                    run_dir, needed, unknown_metrics, runs_json, run_specs_json, costs, main_values
+                )
+                if info is not None:
+                    infos.append(info)
+            runs_json.close()
+            run_specs_json.close()
+        except BaseException:
+            runs_json.abort()
+            run_specs_json.abort()
+            raise
+        finally:
+            progress.close()
+        if unknown_metrics:
+            names = list(unknown_metrics)
+            shown = ", ".join(names[:10]) + (f", ... ({len(names)} in all)" if len(names) > 10 else "")
+            self.warn(f"{len(names)} stat name(s) are not in the schema (shown on run pages only): {shown}")
+
+        extra_groups = []
+        by_missing: dict[str, list[RunInfo]] = {}
+        for info in infos:
+            for name in info.groups:
+                if schema.run_group(name) is None:
+                    by_missing.setdefault(name, []).append(info)
+        for name, members in by_missing.items():
+            group, guessed = ad_hoc_group(name, members)
+            extra_groups.append(group)
+            self.warn(
+                f"group '{name}' ({len(members)} run(s)) is not in the schema; its main metric is guessed: {guessed}"
+            )
+        if extra_groups:
+            schema = schema.with_run_groups(extra_groups)
+        index = GroupIndex(schema, infos)
+        self._write_suite_files(schema, index, costs, main_values)
+        if self.report_dir is not None:
+            _remove_stale(self.report_dir / "runs", started_ns)
+        return SummaryResult(
+            suite_dir=self.suite_dir,
+            report_dir=self.report_dir,
+            num_runs=len(infos),
+            num_instances=sum(i.num_instances for i in infos),
+            warnings=self.warnings,
+        )
+
+    def _progress_disabled(self) -> bool | None:
+        if self.options.progress is None:
+            return None  # tqdm: only on a terminal
+        return not self.options.progress
+
+    def _read_run(
+        self, run_dir, needed, unknown_metrics, runs_json, run_specs_json, costs, main_values
+    ) -> RunInfo | None:
+        schema = self.schema
+        try:
+            spec_raw = (run_dir / "run_spec.json").read_bytes()
+            stats_raw = (run_dir / "stats.json").read_bytes()
+            run_spec = loads(spec_raw)
+            stats: list[dict[str, Any]] = loads(stats_raw)
+            if not isinstance(run_spec, dict) or not isinstance(stats, list):
+                raise ValueError("unexpected JSON layout")
+        except (OSError, ValueError) as e:
+            self.warn(
+                f"skipping {run_dir.name}: cannot read run_spec.json/stats.json ({str(e).splitlines()[0]})"
+            )
+            return None
+        run_path = json.dumps(str(run_dir)).encode()
+        runs_json.add(
+            b'{\n    "run_path": '
+            + run_path
+            + b',\n    "run_spec": '
+            + _indent(spec_raw, 4)
+            + b',\n    "stats": '
+            + _indent(stats_raw, 4)
+            + b"\n  }"
+        )
+        run_specs_json.add(_indent(spec_raw, 2))
+
+        info = RunInfo(name=run_dir.name, run_spec=run_spec)
+        model_costs = costs.setdefault(info.model, dict.fromkeys(COST_STATS, 0.0))
+        found_costs: set[str] = set()
+        for stat in stats:
+            name = stat.get("name") or {}
+            key = stat_key(name)
+            if schema.metric(key[0]) is None:
+                unknown_metrics.setdefault(key[0], None)
+            if key[0] in COST_STATS and key[1] is None and key[3] is None:
+                model_costs[key[0]] += float(stat.get("sum") or 0)
+                found_costs.add(key[0])
+            if key[0] in needed:
+                agg = Agg.from_stat(stat)
+                if key in info.stats:
+                    info.stats[key].merge(agg)
+                else:
+                    info.stats[key] = agg
+        info.groups = _group_names(schema, info)
+
+        from holistic.report.html import run_slug
+
+        pages_dir = self.report_dir / "runs" / run_slug(info.name) if self.report_dir is not None else None
+        try:
+            display = write_run_display(
+                run_dir,
+                _wanted_per_instance_stats(schema, info.groups),
+                pages_dir,
+                self.warn,
+                write_json=self.options.write_display_json,
+            )
+        except (OSError, ValueError) as e:
+            self.warn(
+                f"{run_dir.name}: cannot read its instances ({str(e).splitlines()[0]}); showing its stats only"
+            )
+            display = DisplayResult()
+        info.num_instances = display.num_instances
+        for name in ("num_prompt_tokens", "num_completion_tokens"):
+            if name not in found_costs:
+                model_costs[name] += display.costs.get(name, 0.0)
+
+        main = _main_metric(schema, info.groups)
+        if main is not None:
+            group = next(
+                g
+                for g in (schema.run_group(n) for n in info.groups)
+                if g is not None and "main_name" in g.environment
+            )
+            from holistic.report.schema import MetricMatcher
+
+            found = match_stat(info.stats, MetricMatcher(main, group.environment.get("main_split", "test")))
+            main_values[info.name] = (main, found.mean if found else None)
+        if self.report_dir is not None:
+            from holistic.report.run_page import write_run_page
+
+            write_run_page(
+                self.report_dir,
+                self.suite,
+                schema,
+                info,
+                stats,
+                display,
+                main,
+                main_values.get(info.name, ("", None))[1],
+            )
+        return info
+
+    def _write_suite_files(self, schema: Schema, index: GroupIndex, costs, main_values) -> None:
+        suite_dir = self.suite_dir
+        date = datetime.date.today().isoformat()
+        _write_text(suite_dir / "summary.json", json.dumps({"suite": self.suite, "date": date}, indent=2))
+        costs_out = {}
+        for model, values in costs.items():
+            entry = {k: _int_if_whole(v) for k, v in values.items()}
+            entry["total_tokens"] = _int_if_whole(
+                values["num_prompt_tokens"] + values["num_completion_tokens"]
+            )
+            costs_out[model] = entry
+        _write_text(suite_dir / "costs.json", json.dumps(costs_out, indent=2))
+        overview = groups_overview(index)
+        _write_text(suite_dir / "groups.json", json.dumps([t.to_json() for t in overview], indent=2))
+        _write_text(suite_dir / "groups_metadata.json", json.dumps(groups_metadata(index), indent=2))
+
+        groups_dir = suite_dir / "groups"
+        for sub in ("latex", "json"):
+            (groups_dir / sub).mkdir(parents=True, exist_ok=True)
+        html = self.report_dir is not None
+        if html:
+            from holistic.report import pages
+            from holistic.report.html import copy_assets
+
+            copy_assets(self.report_dir)
+            (self.report_dir / "groups").mkdir(parents=True, exist_ok=True)
+        for group in index.groups_with_runs():
+            tables = group_tables(index, group)
+            for table in tables:
+                stem = f"{file_stem(group.name)}_{table.name}"
+                _write_text(groups_dir / "latex" / f"{stem}.tex", table_to_latex(table, group.name))
+                table.links = [
+                    {"text": "LaTeX", "href": f"groups/latex/{stem}.tex"},
+                    {"text": "JSON", "href": f"groups/json/{stem}.json"},
+                ]
+                (groups_dir / "json" / f"{stem}.json").write_bytes(dumps_bytes(table.to_json()))
+            _write_text(
+                groups_dir / f"{file_stem(group.name)}.json",
+                json.dumps([t.to_json() for t in tables], indent=2),
+            )
+            if html:
+                pages.write_group_page(self.report_dir, self.suite, schema, index, group, tables)
+        if html:
+            pages.write_index_page(self.report_dir, self.suite, date, schema, index, overview, self.warnings)
+            pages.write_runs_page(self.report_dir, self.suite, schema, index.runs, main_values)
+            pages.write_models_page(self.report_dir, self.suite, schema, index.runs)
+
+
+def _write_text(path: Path, text: str) -> None:
+    # Every file here is derived and rewritten by the next summarize, so no temporary file and fsync.
+    path.write_text(text, encoding="utf-8")
+
+
+def _remove_stale(directory: Path, started_ns: int) -> None:
+    """Delete what an earlier summarize wrote for runs that are gone (files not rewritten since `started_ns`)."""
+    for root, dirs, files in os.walk(directory, topdown=False):
+        for name in files:
+            path = os.path.join(root, name)
+            if os.stat(path).st_mtime_ns < started_ns:
+                os.unlink(path)
+        for name in dirs:
+            path = os.path.join(root, name)
+            if not os.listdir(path):
+                os.rmdir(path)
+
+
+def _int_if_whole(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
+def summarize(options: SummarizeOptions, warn: Callable[[str], None] | None = None) -> SummaryResult:
+    return Summarizer(options, warn).run()

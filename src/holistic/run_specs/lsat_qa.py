@@ -1,0 +1,29 @@
+"""lsat_qa: AR-LSAT analytical reasoning (`task=all` or a question type); `method=` joint or separate."""
+
+from holistic.run_specs.presets import (
+    check_method,
+    get_exact_match_metric_specs,
+    get_multiple_choice_adapter_spec,
+)
+from holistic.scenarios.lsat_qa_scenario import check_task
+from holistic.specs import RunSpec, ScenarioSpec
+from holistic.specs.adapter_spec import ADAPT_MULTIPLE_CHOICE_JOINT
+
+
+def run_spec(task: str, method: str = ADAPT_MULTIPLE_CHOICE_JOINT) -> RunSpec:
+    check_task(task)
+    check_method(method)
+    return RunSpec(
+        name=f"lsat_qa:task={task},method={method}",
+        scenario_spec=ScenarioSpec(
+            class_name="helm.benchmark.scenarios.lsat_qa_scenario.LSATScenario", args={"task": task}
+        ),
+        adapter_spec=get_multiple_choice_adapter_spec(
+            method=method,
+            instructions="The following are multiple choice questions (with answers).",
+            input_noun="Passage",
+            output_noun="Answer",
+        ),
+        metric_specs=get_exact_match_metric_specs(),
+        groups=["lsat_qa"],
+    )

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import pytest
+
+from holistic.errors import ConfigError
+from holistic.models.registry import MODELS
+from holistic.report.schema import load_schema, parse_schema
+
+
+def test_every_registry_model_is_in_the_schema_with_its_display_name():
+    schema = load_schema()
+    for model in MODELS:
+        entry = schema.model(model.name)
+        assert entry is not None, model.name
+        assert entry.display_name == model.display_name
+    assert schema.model("huggingface/smollm2-135m-instruct") is not None
+
+
+def test_references_between_sections_resolve():
+    schema = load_schema()
+    for group in schema.run_groups:
+        for name in group.metric_groups:
+            assert schema.metric_group(name) is not None, (group.name, name)
+        for name in group.subgroups:
+            assert schema.run_group(name) is not None, (group.name, name)
+        if group.environment:
+            assert schema.metric(group.environment["main_name"]) is not None, group.name
+    for metric_group in schema.metric_groups:
+        for matcher in metric_group.metrics:
+            if matcher.resolved:
+                assert schema.metric(matcher.name) is not None, matcher.name
+            if matcher.perturbation_name:
+                assert schema.perturbation(matcher.perturbation_name) is not None
+
+
+@pytest.mark.parametrize(
+    "group, main_name, main_split",
+    [
+        ("mmlu", "exact_match", "test"),
+        ("boolq", "quasi_exact_match", "valid"),
+        ("narrative_qa", "f1_score", "test"),
+        ("natural_qa_openbook_longans", "f1_score", "valid"),
+        ("hellaswag", "exact_match", "valid"),
+        ("msmarco_trec", "NDCG@10", "valid"),
+        ("summarization_xsum", "rouge_2", "test"),
+        ("the_pile", "bits_per_byte", "test"),
+        ("gsm", "exact_match_indicator", "test"),
+        ("synthetic_reasoning_natural", "f1_set_match", "test"),
+        ("code_humaneval", "pass", "test"),
+        ("disinformation_wedging", "self_bleu", "valid"),
+    ],
+)
+def test_main_metric_and_split_follow_helm(group, main_name, main_split):
+    assert load_schema().run_group(group).environment == {"main_name": main_name, "main_split": main_split}
+
+
+def test_core_scenarios_cover_helms_core_groups():
+    schema = load_schema()
+    core = schema.run_group("core_scenarios")
+    leaves = [leaf for sub in core.subgroups for leaf in schema.run_group(sub).subgroups]
+    for name in [
+        "mmlu",
+        "boolq",
+        "narrative_qa",
+        "quac",
+        "msmarco_regular",
+        "summarization_cnndm",
+        "imdb",
+        "civil_comments",
+        "raft",
+    ]:
+        assert name in leaves
+
+
+def test_top_k_variants_inherit_their_metric():
+    entry = load_schema().metric("quasi_exact_match@5")
+    assert entry is not None and entry.lower_is_better is False and entry.short.endswith("@5")
+    assert load_schema().metric("no_such_metric@5") is None
+
+
+def test_malformed_schema_is_a_config_error(tmp_path):
+    bad = tmp_path / "schema.yaml"
+    bad.write_text("models: [1, 2]\n")
+    with pytest.raises(ConfigError, match="malformed"):
+        load_schema(str(bad))
+    bad.write_text("models: [\n")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_schema(str(bad))
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_schema(str(tmp_path / "missing.yaml"))
+
+
+def test_matcher_templates_substitute():
+    schema = parse_schema(
+        {
+            "metric_groups": [
+                {
+                    "name": "a",
+                    "display_name": "A",
+                    "metrics": [{"name": "${main_name}", "split": "${main_split}"}],
+                }
+            ]
+        }
+    )
+    matcher = schema.metric_group("a").metrics[0]
+    assert not matcher.resolved
+    resolved = matcher.substitute({"main_name": "f1_score", "main_split": "valid"})
+    assert (resolved.name, resolved.split, resolved.resolved) == ("f1_score", "valid", True)

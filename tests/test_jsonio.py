@@ -1,0 +1,57 @@
+"""The fast writer produces exactly what json.dumps(indent=2) produces for HELM's records."""
+
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from holistic.jsonio import asdict_without_nones, dumps, from_dict
+from holistic.metrics.statistic import MetricName, PerInstanceStats, Stat
+from holistic.scenarios.base import Instance, PerturbationDescription, Reference
+from holistic.specs import AdapterSpec
+
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True), st.text()
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=5), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(values)
+def test_plain_values_match_json_dumps(value):
+    assert dumps(value) == json.dumps(value, indent=2)
+
+
+@given(st.text(), st.floats(allow_nan=False), st.booleans())
+def test_records_match_json_dumps(text, number, flag):
+    perturbation = PerturbationDescription("p", robustness=flag)
+    record = [
+        Instance(
+            text,
+            [Reference(text, ["correct"])],
+            split="test",
+            id="id1",
+            perturbation=perturbation if flag else None,
+        ),
+        PerInstanceStats(
+            "id1", None, 0, [Stat(MetricName("m", "test")).add(number).add(1), Stat(MetricName("z"))]
+        ),
+        AdapterSpec(instructions=text, temperature=number),
+    ]
+    assert dumps(record) == json.dumps(asdict_without_nones(record), indent=2)
+
+
+def test_adapter_spec_round_trip():
+    spec = AdapterSpec(method="generation", stop_sequences=["\n"], max_eval_instances=3)
+    assert from_dict(AdapterSpec, json.loads(dumps(spec))) == spec
+
+
+def test_memoised_single_value_stats_keep_types_and_signs():
+    name = MetricName("m", "test")
+    stats = [Stat.of(name, v) for v in (0.0, -0.0, 0, 1, 1.0, True, 0.5, 0.0, 1)] + [Stat(name).add(2).add(3)]
+    assert dumps(stats) == json.dumps(asdict_without_nones(stats), indent=2)
