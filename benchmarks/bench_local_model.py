@@ -219,7 +219,8 @@ def measure(command: list[str], label: str, threads: int | None, runs: Path | No
         "code = subprocess.run(sys.argv[1:]).returncode\n"
         "print(code, time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "HF_HUB_OFFLINE": "1"}
+    path = os.pathsep.join(p for p in (str(REPO / "src"), os.environ.get("PYTHONPATH", "")) if p)
+    env = {**os.environ, "PYTHONPATH": path, "HF_HUB_OFFLINE": "1"}
     if threads:
         env["OMP_NUM_THREADS"] = str(threads)
     out = subprocess.run([sys.executable, "-c", wrapper, *command], capture_output=True, text=True, env=env)
