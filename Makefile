@@ -43,7 +43,8 @@ lint: dev
 	$(PY) -m ruff format --check src tests benchmarks scripts
 
 bench: install
-	$(PY) benchmarks/run_benchmarks.py
+	$(PY) benchmarks/bench_helm_run.py
+	$(PY) benchmarks/bench_summarize.py
 
 bench-local: install
 	$(PY) benchmarks/bench_local_model.py --data-mirror $(DATA_MIRROR)
