@@ -147,3 +147,10 @@ def test_conf_entries_with_priority_and_filters(tmp_path):
         (runs / "synthetic_reasoning:mode=induction,model=simple_model1/run_spec.json").read_text()
     )
     assert spec["groups"] == ["synthetic_reasoning", "synthetic_reasoning_induction", "extra"]
+
+
+def test_every_listed_scenario_has_a_run_spec_function():
+    from holistic.run_specs import get_run_spec_function, run_spec_names
+
+    for name in run_spec_names():
+        assert callable(get_run_spec_function(name)), name

@@ -18,12 +18,8 @@ from holistic.errors import DescriptionError, UnknownNameError, one_of
 from holistic.specs import RunSpec
 
 # Keys that share a module with another key: key -> (module, function name).
-ALIASES: dict[str, tuple[str, str]] = {
-    "summarization_xsum_sampled": ("summarization", "run_spec_xsum_sampled"),
-    "summarization_xsum": ("summarization", "run_spec_xsum"),
-    "summarization_cnndm": ("summarization", "run_spec_cnndm"),
-}
-_NOT_RUN_SPECS = {"presets", "summarization"}
+ALIASES: dict[str, tuple[str, str]] = {}
+_NOT_RUN_SPECS = {"presets"}
 
 
 def run_spec_names() -> list[str]:
