@@ -11,6 +11,7 @@ import os
 import tempfile
 import types
 import typing
+from collections.abc import Iterable
 from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any, TypeVar, Union
@@ -254,8 +255,11 @@ def memoize_json_of(*classes: type) -> None:
     _MEMO_TYPES.update(classes)
 
 
-def write_json_stream(path: str | os.PathLike, obj: Any) -> None:
-    """Like write_json, streaming a top-level list element by element (bounded memory)."""
+def atomic_write_chunks(path: str | os.PathLike, chunks: Iterable[str]) -> None:
+    """Write text pieces to a file so that a crash never leaves a half-written file under the final name.
+
+    Pieces are buffered up to about 1 MB (a run's files are written element by element).
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -263,7 +267,7 @@ def write_json_stream(path: str | os.PathLike, obj: Any) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             buffer: list[str] = []
             size = 0
-            for chunk in _Encoder().chunks(obj):
+            for chunk in chunks:
                 buffer.append(chunk)
                 size += len(chunk)
                 if size > 1 << 20:
@@ -279,20 +283,9 @@ def write_json_stream(path: str | os.PathLike, obj: Any) -> None:
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> None:
-    """Write a file so that a crash never leaves a half-written file under the final name."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_chunks(path, [text])
 
 
 def write_json(path: str | os.PathLike, obj: Any) -> None:
-    write_json_stream(path, obj)
+    """Write `obj` as HELM does (see `dumps`), streamed and atomic."""
+    atomic_write_chunks(path, _Encoder().chunks(obj))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from holistic.cli.run import main as helm_run
 from holistic.scenarios import Instance, Scenario
+from tests.scenarios.scenario_test_helpers import request_states  # noqa: F401 - re-exported for these tests
 
 
 def instances_of(scenario: Scenario, scenario_dir: Path, mirror: Path | None = None) -> list[Instance]:
@@ -36,10 +37,6 @@ def run_description(
     runs = [p for p in (output / "runs" / "test").iterdir() if p.is_dir()]
     assert len(runs) == 1, runs
     return runs[0]
-
-
-def request_states(run_dir: Path) -> list[dict]:
-    return json.loads((run_dir / "scenario_state.json").read_text())["request_states"]
 
 
 def stat_names(run_dir: Path) -> set[str]:

@@ -7,6 +7,7 @@ from abc import ABC, abstractmethod
 from holistic.adaptation.prompt import Prompt
 from holistic.adaptation.request_state import RequestState, ScenarioState
 from holistic.adaptation.sampling import TIE_BREAK_SHUFFLE, sample_examples
+from holistic.models.request import Request
 from holistic.models.window_service import WindowService
 from holistic.scenarios.base import EVAL_SPLITS, TRAIN_SPLIT, Instance
 from holistic.specs import AdapterSpec
@@ -42,6 +43,29 @@ class InContextLearningAdapter(Adapter):
         self, eval_instance: Instance, train_instances: list[Instance], trial: int
     ) -> list[RequestState]:
         """The request states of one eval instance in one trial."""
+
+    @staticmethod
+    def request_state(
+        instance: Instance,
+        prompt: Prompt,
+        request: Request,
+        trial: int,
+        reference_index: int | None = None,
+        request_mode: str | None = None,
+        output_mapping: dict[str, str] | None = None,
+    ) -> RequestState:
+        """A request state for a fitted prompt (before execution)."""
+        return RequestState(
+            instance=instance,
+            reference_index=reference_index,
+            request_mode=request_mode,
+            train_trial_index=trial,
+            output_mapping=output_mapping,
+            request=request,
+            result=None,
+            num_train_instances=prompt.num_train_instances,
+            prompt_truncated=prompt.truncated_text is not None,
+        )
 
     def fit_prompt(self, prompt: Prompt) -> Prompt:
         """Drop in-context examples from the end until the prompt fits; else truncate it from the right."""

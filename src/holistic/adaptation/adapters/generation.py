@@ -28,16 +28,4 @@ class GenerationAdapter(InContextLearningAdapter):
             stop_sequences=spec.stop_sequences,
             random=spec.random,
         )
-        return [
-            RequestState(
-                instance=eval_instance,
-                reference_index=None,
-                request_mode=None,
-                train_trial_index=trial,
-                output_mapping=None,
-                request=request,
-                result=None,
-                num_train_instances=prompt.num_train_instances,
-                prompt_truncated=prompt.truncated_text is not None,
-            )
-        ]
+        return [self.request_state(eval_instance, prompt, request, trial)]

@@ -29,16 +29,4 @@ class MultipleChoiceJointAdapter(InContextLearningAdapter):
             stop_sequences=[],
             random=spec.random,
         )
-        return [
-            RequestState(
-                instance=eval_instance,
-                reference_index=None,
-                request_mode=None,
-                train_trial_index=trial,
-                output_mapping=output_mapping,
-                request=request,
-                result=None,
-                num_train_instances=prompt.num_train_instances,
-                prompt_truncated=prompt.truncated_text is not None,
-            )
-        ]
+        return [self.request_state(eval_instance, prompt, request, trial, output_mapping=output_mapping)]

@@ -58,17 +58,7 @@ class MultipleChoiceSeparateAdapter(InContextLearningAdapter):
             stop_sequences=[],
             echo_prompt=True,
         )
-        return RequestState(
-            instance=instance,
-            reference_index=index,
-            request_mode=mode,
-            train_trial_index=trial,
-            output_mapping=None,
-            request=request,
-            result=None,
-            num_train_instances=prompt.num_train_instances,
-            prompt_truncated=prompt.truncated_text is not None,
-        )
+        return self.request_state(instance, prompt, request, trial, reference_index=index, request_mode=mode)
 
 
 class MultipleChoiceCalibratedAdapter(MultipleChoiceSeparateAdapter):

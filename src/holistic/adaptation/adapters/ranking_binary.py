@@ -65,16 +65,13 @@ class BinaryRankingAdapter(InContextLearningAdapter):
                 random=spec.random,
             )
             states.append(
-                RequestState(
-                    instance=eval_instance,
+                self.request_state(
+                    eval_instance,
+                    prompt,
+                    request,
+                    trial,
                     reference_index=index,
                     request_mode=REQUEST_MODE_ORIGINAL,
-                    train_trial_index=trial,
-                    output_mapping=None,
-                    request=request,
-                    result=None,
-                    num_train_instances=prompt.num_train_instances,
-                    prompt_truncated=prompt.truncated_text is not None,
                 )
             )
         return states
