@@ -150,3 +150,11 @@ def test_run_spec_round_trips_through_json():
 
     for run_spec in construct_run_specs("simple1:data_augmentation=canonical,newline=br"):
         assert from_dict(RunSpec, json.loads(dumps(run_spec))) == run_spec
+
+
+def test_text_models_with_canonical_augmentation():
+    run_specs = construct_run_specs("boolq:model=text,data_augmentation=canonical")
+    assert len(run_specs) == 35
+    assert "boolq:model=openai_davinci,data_augmentation=canonical" in [r.name for r in run_specs]
+    t5 = next(r for r in run_specs if r.adapter_spec.model == "together/t5-11b")
+    assert t5.name == "boolq:model=together_t5-11b,data_augmentation=canonical,stop=hash"
