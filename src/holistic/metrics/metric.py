@@ -307,6 +307,10 @@ def compute_worst_case_stats(per_instance: list[PerInstanceStats]) -> list[Stat]
 _WARNED: set[str] = set()
 
 
+class MetricUnavailableError(Exception):
+    """A metric holistic implements but cannot compute here (missing data files, services)."""
+
+
 def create_metric(spec: MetricSpec) -> Metric | None:
     """Build the metric named by a MetricSpec; None (with one warning) when holistic lacks it."""
     module_name, _, class_name = spec.class_name.rpartition(".")
@@ -323,4 +327,11 @@ def create_metric(spec: MetricSpec) -> Metric | None:
         inspect.signature(cls).bind(**spec.args)
     except TypeError as e:
         raise DescriptionError(f"bad arguments for metric {class_name}: {e}") from None
-    return cls(**spec.args)
+    try:
+        return cls(**spec.args)
+    except MetricUnavailableError as e:
+        key = f"{spec.class_name}:{e}"
+        if key not in _WARNED:
+            _WARNED.add(key)
+            log.warning("metric %s skipped: %s", class_name, e)
+        return None
