@@ -44,6 +44,19 @@ class InContextLearningAdapter(Adapter):
     ) -> list[RequestState]:
         """The request states of one eval instance in one trial."""
 
+    def decoding_request(self, prompt: Prompt) -> Request:
+        """A request with the AdapterSpec's own decoding settings (generation and ranking)."""
+        spec = self.adapter_spec
+        return Request(
+            model=spec.model,
+            prompt=prompt.text,
+            num_completions=spec.num_outputs,
+            temperature=spec.temperature,
+            max_tokens=spec.max_tokens,
+            stop_sequences=spec.stop_sequences,
+            random=spec.random,
+        )
+
     @staticmethod
     def request_state(
         instance: Instance,

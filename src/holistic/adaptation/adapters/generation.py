@@ -5,7 +5,6 @@ from __future__ import annotations
 from holistic.adaptation.adapters.base import InContextLearningAdapter
 from holistic.adaptation.prompt import example_block, make_prompt
 from holistic.adaptation.request_state import RequestState
-from holistic.models.request import Request
 from holistic.scenarios.base import Instance
 
 
@@ -19,13 +18,4 @@ class GenerationAdapter(InContextLearningAdapter):
         ]
         eval_block = example_block(spec, eval_instance, include_output=False, reference_index=None)
         prompt = self.fit_prompt(make_prompt(spec, train_blocks, eval_block))
-        request = Request(
-            model=spec.model,
-            prompt=prompt.text,
-            num_completions=spec.num_outputs,
-            temperature=spec.temperature,
-            max_tokens=spec.max_tokens,
-            stop_sequences=spec.stop_sequences,
-            random=spec.random,
-        )
-        return [self.request_state(eval_instance, prompt, request, trial)]
+        return [self.request_state(eval_instance, prompt, self.decoding_request(prompt), trial)]

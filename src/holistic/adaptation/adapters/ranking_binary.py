@@ -10,7 +10,6 @@ from __future__ import annotations
 from holistic.adaptation.adapters.base import InContextLearningAdapter
 from holistic.adaptation.prompt import make_prompt
 from holistic.adaptation.request_state import REQUEST_MODE_ORIGINAL, RequestState
-from holistic.models.request import Request
 from holistic.scenarios.base import Instance
 from holistic.specs import AdapterSpec
 
@@ -55,15 +54,7 @@ class BinaryRankingAdapter(InContextLearningAdapter):
         for index in range(len(eval_instance.references)):
             eval_block = ranking_block(spec, eval_instance, index, include_output=False)
             prompt = self.fit_prompt(make_prompt(spec, train_blocks, eval_block))
-            request = Request(
-                model=spec.model,
-                prompt=prompt.text,
-                num_completions=spec.num_outputs,
-                temperature=spec.temperature,
-                max_tokens=spec.max_tokens,
-                stop_sequences=spec.stop_sequences,
-                random=spec.random,
-            )
+            request = self.decoding_request(prompt)
             states.append(
                 self.request_state(
                     eval_instance,
