@@ -136,6 +136,11 @@ def check_output_path(path: str) -> str | None:
         return f"output path {path} is not a directory (give a writable directory with --output-path)"
     if not os.access(probe, os.W_OK | os.X_OK):
         return f"output path {path} is not writable (give a writable directory with --output-path)"
+    try:
+        # os.access says yes to root everywhere, and /proc or a read-only mount refuse anyway: try it.
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        return f"output path {path} cannot be created ({e.strerror}; give a writable directory with --output-path)"
     return None
 
 
