@@ -211,7 +211,8 @@ def run_entries(args: argparse.Namespace, entries: list[tuple[str, int, list[str
     for outcome in outcomes:
         if outcome.status == "failed":
             error_line(f"{outcome.run_spec.name}: {outcome.message}")
-            status = max(status, EXIT_USAGE if "requests failed" not in outcome.message else EXIT_RUN_FAILED)
+            run_failed = outcome.crashed or "requests failed" in outcome.message  # not the user's input
+            status = max(status, EXIT_RUN_FAILED if run_failed else EXIT_USAGE)
             if "requests failed" in outcome.message:
                 print(outcome.message, file=sys.stderr)
     done = [o for o in outcomes if o.status == "done"]
