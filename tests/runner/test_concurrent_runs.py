@@ -6,7 +6,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -20,7 +19,11 @@ def test_four_runs_started_together_share_data_and_cache(tmp_path, shared_data):
         subprocess.Popen(
             [sys.executable, "-m", "holistic.cli.run", "-r", f"mmlu:subject={subject},model=simple/model1"]
             + ["--suite", f"s{i}", "--data-mirror", str(shared_data), "-q"],
-            cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )  # fmt: skip
         for i, subject in enumerate(SUBJECTS)
     ]

@@ -40,7 +40,9 @@ class RequestCache:
             self._connection.execute("PRAGMA journal_mode=WAL")
             # NORMAL in WAL mode survives a process crash (kill -9); only a power cut could lose the last commit.
             self._connection.execute("PRAGMA synchronous=NORMAL")
-            self._connection.execute(f'CREATE TABLE IF NOT EXISTS "{TABLE}" (key TEXT PRIMARY KEY, value BLOB)')
+            self._connection.execute(
+                f'CREATE TABLE IF NOT EXISTS "{TABLE}" (key TEXT PRIMARY KEY, value BLOB)'
+            )
         except sqlite3.DatabaseError as e:
             self._connection.close()
             raise ConfigError(

@@ -125,7 +125,9 @@ class Runner:
         else:
             where = f"traceback in {path}"
         last = text.strip().splitlines()[-1]
-        return RunOutcome(run_spec, "failed", f"unexpected error {last} (a bug; {where})", directory, crashed=True)
+        return RunOutcome(
+            run_spec, "failed", f"unexpected error {last} (a bug; {where})", directory, crashed=True
+        )
 
     def run_one(self, run_spec: RunSpec) -> RunOutcome:
         directory = run_directory(self.options.output_path, self.options.suite, run_spec)
