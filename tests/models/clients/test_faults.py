@@ -43,9 +43,7 @@ def client_for(kind: str, fake_api, make_context, retry=FAST_RETRIES):
         {key: "k-secret-value"}, {model_name: {"base_url": fake_api.url + base}}, retry=retry
     )
     model = get_model(model_name)
-    client = create_client(
-        model, context
-    )
+    client = create_client(model, context)
     waits: list[float] = []
     client.sleep = waits.append
     return client, Request(model=model_name, prompt="Say ok", max_tokens=1), good, waits

@@ -17,9 +17,7 @@ SECRET = "sk-test-0123456789abcdef"
 
 def make_client(model_name: str, context):
     model = get_model(model_name)
-    return create_client(
-        model, context
-    )
+    return create_client(model, context)
 
 
 def no_secret_anywhere(caplog, result) -> None:
