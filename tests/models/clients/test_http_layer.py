@@ -162,3 +162,16 @@ def test_an_unknown_client_is_a_one_line_error():
 
     with pytest.raises(ConfigError, match=r"unknown client 'opena' \(did you mean openai\?"):
         client_class("opena")
+
+
+def test_a_key_in_the_query_string_never_reaches_an_error(fake_api):
+    from holistic.models.clients.http import post_json
+    from holistic.models.clients.retry import ApiError
+
+    secret = "AIza-SECRET-IN-QUERY"
+    for url in (f"http://127.0.0.1:{free_port()}/v1/comments:analyze?key={secret}",
+                f"{fake_api.url}/v1/comments:analyze?key={secret}"):  # fmt: skip
+        fake_api.script(Reply(200, b"", truncate=True))
+        with pytest.raises(ApiError) as failed:
+            post_json(url, {"comment": {"text": "hi"}}, timeout=2.0)
+        assert secret not in str(failed.value) and "comments:analyze" in str(failed.value)

@@ -9,6 +9,7 @@ carry the API key.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from typing import Any
 
@@ -70,6 +71,7 @@ class HttpSession:
         self, method: str, url: str, headers: dict[str, str] | None, timeout: float | None, data: bytes | None
     ) -> dict[str, Any]:
         limit = self.timeout if timeout is None else timeout
+        shown = _without_query(url)
         all_headers = {"Content-Type": "application/json"} if data is not None else {}
         all_headers.update(headers or {})
         try:
@@ -78,26 +80,43 @@ class HttpSession:
             )
             raw = response.content
         except requests.exceptions.ConnectTimeout:
-            raise ApiError(f"timed out connecting to {url}", retryable=True) from None
+            raise ApiError(f"timed out connecting to {shown}", retryable=True) from None
         except requests.exceptions.Timeout:
             raise ApiError(f"timed out after {limit:g} s", retryable=True) from None
         except requests.exceptions.ConnectionError as e:
             if _unreachable(e):
                 # Nothing listens there (or the name does not resolve): retrying for a minute will not help.
                 raise ApiError(
-                    f"cannot connect to {url} ({_reason(e)})", retryable=True, unreachable=True
+                    f"cannot connect to {shown} ({_reason(e)})", retryable=True, unreachable=True
                 ) from None
-            raise ApiError(f"connection to {url} failed: {_reason(e)}", retryable=True) from None
+            raise ApiError(f"connection to {shown} failed: {_reason(e)}", retryable=True) from None
         except requests.exceptions.ChunkedEncodingError as e:
-            raise ApiError(f"truncated response: {shorten(str(e), 160)}", retryable=True) from None
+            raise ApiError(f"truncated response from {shown}: {_reason(e)}", retryable=True) from None
         except requests.exceptions.RequestException as e:
             raise ApiError(
-                f"request to {url} failed: {type(e).__name__}: {_reason(e)}", retryable=False
+                f"request to {shown} failed: {type(e).__name__}: {_reason(e)}", retryable=False
             ) from None
         if response.status_code >= 400:
             detail = raw.decode("utf-8", "replace") or response.reason or ""
             raise status_error(response.status_code, detail, response.headers.get("Retry-After"))
         return decode_json_object(raw)
+
+
+def _without_query(url: str) -> str:
+    """The URL as errors show it: without its query string, which may carry a key (`?key=...`)."""
+    return url.split("?", 1)[0]
+
+
+_QUERY = re.compile(r"\?[^\s)'\"]*")
+
+_SHARED = HttpSession()
+
+
+def post_json(
+    url: str, body: dict[str, Any], headers: dict[str, str] | None = None, timeout: float | None = None
+) -> dict[str, Any]:
+    """POST through one process-wide session, for callers that are not model clients (metrics' APIs)."""
+    return _SHARED.post_json(url, body, headers, timeout)
 
 
 def _unreachable(error: requests.exceptions.ConnectionError) -> bool:
@@ -121,7 +140,7 @@ def _reason(error: BaseException) -> str:
         if marker in text:
             text = text[text.rindex(marker) :]
             break
-    return shorten(text.rstrip(")'\""), 160)
+    return shorten(_QUERY.sub("?...", text.rstrip(")'\"")), 160)
 
 
 def decode_json_object(raw: bytes | str) -> dict[str, Any]:
