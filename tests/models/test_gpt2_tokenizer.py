@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 
 from holistic.models.tokenizers.gpt2 import (
     END_OF_TEXT_ID,
-    GPT2Tokenizer,
     PythonGPT2Tokenizer,
     RustGPT2Tokenizer,
+    gpt2_tokenizer,
 )
 
 pytest.importorskip("tokenizers")
@@ -68,11 +68,11 @@ def test_real_text_encodes_identically(both, shared_data):
 
 
 def test_the_fast_path_is_chosen_when_installed_and_the_pure_one_otherwise(monkeypatch):
-    assert isinstance(GPT2Tokenizer(), RustGPT2Tokenizer)
+    assert isinstance(gpt2_tokenizer(), RustGPT2Tokenizer)
     import importlib.util
 
     real = importlib.util.find_spec
     monkeypatch.setattr(
         importlib.util, "find_spec", lambda name, *a: None if name == "tokenizers" else real(name, *a)
     )
-    assert isinstance(GPT2Tokenizer(), PythonGPT2Tokenizer)
+    assert isinstance(gpt2_tokenizer(), PythonGPT2Tokenizer)

@@ -175,3 +175,22 @@ def test_a_key_in_the_query_string_never_reaches_an_error(fake_api):
         with pytest.raises(ApiError) as failed:
             post_json(url, {"comment": {"text": "hi"}}, timeout=2.0)
         assert secret not in str(failed.value) and "comments:analyze" in str(failed.value)
+
+
+def test_an_unreachable_server_is_probed_again_after_the_hold(fake_api, make_context, monkeypatch):
+    from holistic.models.clients import api_client
+
+    port = free_port()
+    context = make_context(
+        {"openaiApiKey": "sk-x"}, {"openai/davinci": {"base_url": f"http://127.0.0.1:{port}"}}
+    )
+    client = create_client(get_model("openai/davinci"), context)
+    client.sleep = lambda seconds: None
+    assert not client.make_request(Request(model="openai/davinci", prompt="a", max_tokens=1)).success
+    # The server comes up where the client looks (here: the client is pointed at it), and the hold is over.
+    client.base_url = fake_api.url
+    fake_api.script(Reply(200, COMPLETION))
+    assert not client.make_request(Request(model="openai/davinci", prompt="b", max_tokens=1)).success
+    assert fake_api.posts() == []  # still held: not tried
+    monkeypatch.setattr(api_client, "UNREACHABLE_HOLD", 0.0)
+    assert client.make_request(Request(model="openai/davinci", prompt="c", max_tokens=1)).success

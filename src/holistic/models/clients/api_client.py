@@ -23,6 +23,10 @@ from holistic.models.request import Request, RequestResult, failed_result
 
 Response = dict[str, Any]
 
+UNREACHABLE_HOLD = 30.0
+"""Seconds after a server was found unreachable during which its requests fail without being tried (a long
+run probes again after that, so a restarted server is picked up)."""
+
 
 def with_random(raw: dict[str, Any], request: Request) -> dict[str, Any]:
     """HELM's `make_cache_key`: a set `random` makes the key unique, so the request is sampled afresh."""
@@ -54,8 +58,8 @@ class ApiClient(Client):
         self.organization = str(self.options.get("cache_organization") or model.organization)
         self.sleep: Callable[[float], None] = time.sleep
         self.http = HttpSession(pool_size=self.max_concurrency, timeout=self.retry_policy.timeout)
-        self._unreachable: str | None = None
-        """The error of a server found unreachable: later requests fail with it at once instead of retrying."""
+        self._unreachable: tuple[str, float] | None = None
+        """(error, when) of a server found unreachable: requests soon after fail at once instead of knocking."""
 
     # ---- what a subclass provides ----
 
@@ -141,8 +145,8 @@ class ApiClient(Client):
         if self.key_required() and not self.api_key():
             raise ApiError(f"not in the cache and {self.missing_key_message()}", retryable=False)
 
-        if self._unreachable is not None:
-            raise ApiError(self._unreachable, retryable=False, unreachable=True)
+        if self._unreachable is not None and time.monotonic() - self._unreachable[1] < UNREACHABLE_HOLD:
+            raise ApiError(self._unreachable[0], retryable=False, unreachable=True)
 
         def attempt() -> Response:
             start = time.time()
@@ -155,7 +159,7 @@ class ApiClient(Client):
             response = call_with_retries(attempt, self.retry_policy, self.sleep)
         except ApiError as e:
             if e.unreachable:
-                self._unreachable = str(e)
+                self._unreachable = (str(e), time.monotonic())
             raise
         self.cache.put(key, response)
         return response, False

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import json
+from abc import abstractmethod
 from pathlib import Path
 
 from holistic.errors import ConfigError
@@ -44,23 +45,21 @@ def byte_to_unicode() -> dict[int, str]:
     return mapping
 
 
+def gpt2_tokenizer() -> GPT2Tokenizer:
+    """GPT-2's BPE through the fastest implementation installed."""
+    if importlib.util.find_spec("tokenizers") is not None:
+        return RustGPT2Tokenizer()
+    return PythonGPT2Tokenizer()
+
+
 class GPT2Tokenizer(Tokenizer):
-    """GPT-2's BPE through the fastest implementation available."""
+    """GPT-2's BPE; `gpt2_tokenizer()` picks the implementation."""
 
     name = "huggingface/gpt2"
 
-    def __new__(cls, *args: object, **kwargs: object) -> GPT2Tokenizer:
-        if cls is GPT2Tokenizer:
-            cls = (
-                RustGPT2Tokenizer
-                if importlib.util.find_spec("tokenizers") is not None
-                else PythonGPT2Tokenizer
-            )
-        return super().__new__(cls)
-
+    @abstractmethod
     def token_strings(self, text: str) -> list[str]:
         """Raw BPE token strings (`Ġam`), as HELM's tokenize request returns them."""
-        raise NotImplementedError
 
     def encode_batch(self, texts: list[str]) -> list[list[int]]:
         return [self.encode(text) for text in texts]
