@@ -6,7 +6,7 @@ import importlib.util
 from pathlib import Path
 
 from holistic.errors import ConfigError
-from holistic.models.tokenizers import Tokenizer
+from holistic.models.tokenizers.base import Tokenizer
 
 END_OF_TEXT = "<|endoftext|>"
 END_OF_TEXT_ID = 50256
