@@ -86,7 +86,7 @@ class Metric:
                         existing.accumulate(stat)
             for stat in trial_stats.values():
                 if stat.count:
-                    stat._update()
+                    stat.recompute()
             # Without perturbed copies, an instance's worst value is its only value: the worst-case stats are
             # these per-instance totals under the robustness and fairness names (see compute_worst_case_stats).
             instance_totals = [stat.copy() for stat in trial_stats.values()] if single_valued else None
@@ -297,10 +297,11 @@ def compute_worst_case_stats(per_instance: list[PerInstanceStats]) -> list[Stat]
                     emit(base, key, min(values))
     stats = []
     for (name, split, sub_split, perturbation), (count, total, squares, low, high) in results.items():
-        stat = Stat(metric_name(name, split, sub_split, perturbation), count, total, squares, low, high)
-        if count:
-            stat._update()
-        stats.append(stat)
+        stats.append(
+            Stat.from_sums(
+                metric_name(name, split, sub_split, perturbation), count, total, squares, low, high
+            )
+        )
     return stats
 
 
