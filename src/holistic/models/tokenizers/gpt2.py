@@ -36,6 +36,7 @@ class GPT2Tokenizer(Tokenizer):
         tokenizer.decoder = ByteLevelDecoder()
         tokenizer.add_special_tokens([AddedToken(END_OF_TEXT, special=True)])
         self._tokenizer = tokenizer
+        self.backend = tokenizer  # public, as HuggingFaceTokenizer.backend (local jobs read token texts)
 
     def encode(self, text: str) -> list:
         return self._tokenizer.encode(text, add_special_tokens=False).ids
