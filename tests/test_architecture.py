@@ -14,22 +14,23 @@ SOURCE = Path(__file__).resolve().parents[1] / "src" / "holistic"
 
 # Leaf modules every package may use.
 FOUNDATION = {"errors", "jsonio", "resolve"}
-# What each package may import besides itself and FOUNDATION: the one direction of docs/architecture.md.
+# What each package may import besides itself and FOUNDATION: the packages drawn below it in the picture of
+# docs/architecture.md (the one direction of imports).
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "jsonio": set(),
     "resolve": {"errors"},
     "specs": set(),
     "models": set(),
-    "scenarios": {"specs"},
-    "augmentation": {"specs", "scenarios"},
-    "adaptation": {"specs", "scenarios", "models"},
-    "execution": {"specs", "scenarios", "models", "adaptation"},
-    "metrics": {"specs", "scenarios", "models", "adaptation"},
-    "run_specs": {"specs", "scenarios", "augmentation", "models"},
-    "runner": {"specs", "scenarios", "augmentation", "models", "adaptation", "execution", "metrics"},
-    "report": {"models"},
-    "cli": {"specs", "scenarios", "models", "run_specs", "runner", "report"},
+    "scenarios": {"specs", "models"},
+    "augmentation": {"specs", "models", "scenarios"},
+    "adaptation": {"specs", "models", "scenarios", "augmentation"},
+    "execution": {"specs", "models", "scenarios", "augmentation", "adaptation"},
+    "metrics": {"specs", "models", "scenarios", "augmentation", "adaptation"},
+    "run_specs": {"specs", "models", "scenarios", "augmentation"},
+    "runner": {"specs", "models", "scenarios", "augmentation", "adaptation", "execution", "metrics"},
+    "report": {"models"},  # and run directories, read as JSON
+    "cli": {"specs", "models", "scenarios", "run_specs", "runner", "report"},
 }
 
 
