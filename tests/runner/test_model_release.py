@@ -29,7 +29,7 @@ def test_first_model_is_released_before_the_second_runs(tmp_path, shared_data, m
     from holistic.models.clients import get_client
     from holistic.models.local.loading import loaded_models
     from holistic.runner.runner import Runner, RunnerOptions, apply_overrides
-    from holistic.specs.construct import construct_run_specs
+    from holistic.run_specs.construct import construct_run_specs
 
     local = tmp_path / "prod_env"
     local.mkdir()
