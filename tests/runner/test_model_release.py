@@ -28,8 +28,8 @@ def test_first_model_is_released_before_the_second_runs(tmp_path, shared_data, m
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     from holistic.models.clients import get_client
     from holistic.models.local.loading import loaded_models
-    from holistic.runner.runner import Runner, RunnerOptions, apply_overrides
     from holistic.run_specs.construct import construct_run_specs
+    from holistic.runner.runner import Runner, RunnerOptions, apply_overrides
 
     local = tmp_path / "prod_env"
     local.mkdir()

@@ -11,7 +11,7 @@ import threading
 
 from holistic.models.clients.base import Client, ClientContext
 
-__all__ = ["CLIENT_CLASSES", "Client", "ClientContext", "client_class", "create_client", "get_client", "release_client"]
+__all__ = ["CLIENT_CLASSES", "Client", "ClientContext", "client_class", "create_client", "get_client"]
 
 # Client name -> class in `holistic.models.clients.<name>_client` (looked up only when a run needs it).
 CLIENT_CLASSES = {
