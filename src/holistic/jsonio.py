@@ -7,6 +7,7 @@ HELM writes `json.dumps(obj, indent=2)` (ASCII-escaped), drops dataclass fields 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import tempfile
 from collections.abc import Iterable
@@ -228,6 +229,20 @@ def memoize_json_of(*classes: type) -> None:
     _MEMO_TYPES.update(classes)
 
 
+@functools.cache
+def _umask() -> int:
+    """The process umask, read once (os.umask can only be read by setting it, which would race threads)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write_chunks(path: str | os.PathLike, chunks: Iterable[str]) -> None:
     """Write text pieces to a file so that a crash never leaves a half-written file under the final name.
 
@@ -249,6 +264,9 @@ def atomic_write_chunks(path: str | os.PathLike, chunks: Iterable[str]) -> None:
             f.write("".join(buffer))
             f.flush()
             os.fsync(f.fileno())
+            # mkstemp creates 0600; give the file the mode a plain open() would (0666 less the umask) so a
+            # group sharing a results folder can read it, as HELM's outputs can be.
+            os.fchmod(f.fileno(), 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

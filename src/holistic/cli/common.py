@@ -136,6 +136,11 @@ def check_output_path(path: str) -> str | None:
         return f"output path {path} is not a directory (give a writable directory with --output-path)"
     if not os.access(probe, os.W_OK | os.X_OK):
         return f"output path {path} is not writable (give a writable directory with --output-path)"
+    try:
+        # os.access says yes to root everywhere, and /proc or a read-only mount refuse anyway: try it.
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        return f"output path {path} cannot be created ({e.strerror}; give a writable directory with --output-path)"
     return None
 
 
@@ -206,7 +211,8 @@ def run_entries(args: argparse.Namespace, entries: list[tuple[str, int, list[str
     for outcome in outcomes:
         if outcome.status == "failed":
             error_line(f"{outcome.run_spec.name}: {outcome.message}")
-            status = max(status, EXIT_USAGE if "requests failed" not in outcome.message else EXIT_RUN_FAILED)
+            run_failed = outcome.crashed or "requests failed" in outcome.message  # not the user's input
+            status = max(status, EXIT_RUN_FAILED if run_failed else EXIT_USAGE)
             if "requests failed" in outcome.message:
                 print(outcome.message, file=sys.stderr)
     done = [o for o in outcomes if o.status == "done"]

@@ -39,13 +39,15 @@ def build_parser() -> OneLineParser:
         "-n",
         "--num-threads",
         type=positive_int,
-        default=1,
-        help="accepted for HELM compatibility (runs are read one at a time)",
+        default=8,
+        help="runs read, and their display files and report pages written, in parallel (default: %(default)s, "
+        "as HELM; the outputs do not depend on it)",
     )
     parser.add_argument(
         "--skip-slim-per-instance-stats",
         action="store_true",
-        help="accepted for HELM compatibility (no slim files are written)",
+        help="do not write per_instance_stats_slim.json (each stat's name and mean) into each run, "
+        "as HELM v0.1.0's flag",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     return parser
@@ -62,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         schema_path=args.schema_path,
         write_html=not args.skip_html,
         write_display_json=not args.skip_write_run_display_json,
+        num_threads=args.num_threads,
+        write_slim_per_instance_stats=not args.skip_slim_per_instance_stats,
         progress=False if args.quiet else None,
     )
     try:

@@ -2,7 +2,7 @@
 
 Table `unnamed (key TEXT PRIMARY KEY, value BLOB)`; key = the request as `json.dumps(..., sort_keys=True)`,
 value = the response dict pickled (highest protocol). So existing HELM caches are reusable and ours are
-readable by HELM. One persistent connection per file, shared by threads behind a lock; every write is
+readable by HELM (and by `sqlitedict`). Values are unpickled, so a cache file is trusted input, as HELM's is. One persistent connection per file, shared by threads behind a lock; every write is
 committed at once, so a `kill -9` loses nothing already answered.
 """
 
@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from holistic.errors import ConfigError
+
 TABLE = "unnamed"
 
 
@@ -29,11 +31,24 @@ class RequestCache:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._connection = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
-        self._connection.execute("PRAGMA journal_mode=WAL")
-        # NORMAL in WAL mode survives a process crash (kill -9); only a power cut could lose the last commit.
-        self._connection.execute("PRAGMA synchronous=NORMAL")
-        self._connection.execute(f'CREATE TABLE IF NOT EXISTS "{TABLE}" (key TEXT PRIMARY KEY, value BLOB)')
+        # Several helm-run processes may share one cache file: a writer waits up to a minute for another's
+        # transaction instead of failing with "database is locked".
+        self._connection = sqlite3.connect(
+            str(self.path), check_same_thread=False, isolation_level=None, timeout=60
+        )
+        try:
+            self._connection.execute("PRAGMA journal_mode=WAL")
+            # NORMAL in WAL mode survives a process crash (kill -9); only a power cut could lose the last commit.
+            self._connection.execute("PRAGMA synchronous=NORMAL")
+            self._connection.execute(
+                f'CREATE TABLE IF NOT EXISTS "{TABLE}" (key TEXT PRIMARY KEY, value BLOB)'
+            )
+        except sqlite3.DatabaseError as e:
+            self._connection.close()
+            raise ConfigError(
+                f"request cache {self.path} is not a usable SQLite database ({e}); move it aside "
+                f"(e.g. mv {self.path} {self.path}.bad) and rerun to start a fresh cache"
+            ) from None
         self.num_queries = 0
         self.num_computes = 0
 

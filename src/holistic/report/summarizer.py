@@ -1,4 +1,4 @@
-"""helm-summarize: read a suite's run directories one at a time and write the leaderboard JSON and HTML report."""
+"""helm-summarize: read a suite's run directories (in parallel with num_threads) and write the leaderboard JSON and HTML report."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,12 @@ class SummarizeOptions:
 
     write_display_json: bool = True
     """Write instances.json, display_predictions.json and display_requests.json into each run."""
+
+    num_threads: int = 1
+    """Runs read and their display files and pages written at once (outputs are the same for any number)."""
+
+    write_slim_per_instance_stats: bool = False
+    """Write per_instance_stats_slim.json (each stat reduced to name and mean) into each run, as HELM v0.1.0."""
 
     progress: bool | None = None
     """Progress bar on stderr: True, False, or None for only when stderr is a terminal."""
@@ -163,15 +170,35 @@ class Summarizer:
         costs: dict[str, dict[str, float]] = {}
         main_values: dict[str, tuple[str, float | None]] = {}
         progress = tqdm(
-            run_dirs, desc="summarize", unit="run", file=sys.stderr, disable=self._progress_disabled()
+            total=len(run_dirs),
+            desc="summarize",
+            unit="run",
+            file=sys.stderr,
+            disable=self._progress_disabled(),
         )
+        pool = ThreadPoolExecutor(self.options.num_threads) if self.options.num_threads > 1 else None
         try:
-            for run_dir in progress:
-                info = self._read_run(
-                    run_dir, needed, unknown_metrics, runs_json, run_specs_json, costs, main_values
-                )
-                if info is not None:
-                    infos.append(info)
+            # Runs are read (and their files written) in parallel with --num-threads, merged in directory order,
+            # so every output is the same for any number of threads.
+            reads = (
+                pool.map(lambda d: self._read_run(d, needed), run_dirs)
+                if pool is not None
+                else (self._read_run(d, needed) for d in run_dirs)
+            )
+            for read in reads:
+                progress.update()
+                if read is None:
+                    continue
+                info = read.info
+                runs_json.add(read.runs_entry)
+                run_specs_json.add(read.run_spec_entry)
+                model_costs = costs.setdefault(info.model, dict.fromkeys(COST_STATS, 0.0))
+                for name, value in read.costs.items():
+                    model_costs[name] += value
+                unknown_metrics.update(dict.fromkeys(read.unknown_metrics))
+                if read.main_value is not None:
+                    main_values[info.name] = read.main_value
+                infos.append(info)
             runs_json.close()
             run_specs_json.close()
         except BaseException:
@@ -179,6 +206,8 @@ class Summarizer:
             run_specs_json.abort()
             raise
         finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
             progress.close()
         if unknown_metrics:
             names = list(unknown_metrics)
@@ -216,9 +245,8 @@ class Summarizer:
             return None  # tqdm: only on a terminal
         return not self.options.progress
 
-    def _read_run(
-        self, run_dir, needed, unknown_metrics, runs_json, run_specs_json, costs, main_values
-    ) -> RunInfo | None:
+    def _read_run(self, run_dir: Path, needed) -> _RunRead | None:
+        """Read one run and write its display files and page; touches no state shared between runs."""
         schema = self.schema
         try:
             spec_raw = (run_dir / "run_spec.json").read_bytes()
@@ -233,7 +261,7 @@ class Summarizer:
             )
             return None
         run_path = json.dumps(str(run_dir)).encode()
-        runs_json.add(
+        runs_entry = (
             b'{\n    "run_path": '
             + run_path
             + b',\n    "run_spec": '
@@ -242,10 +270,11 @@ class Summarizer:
             + _indent(stats_raw, 4)
             + b"\n  }"
         )
-        run_specs_json.add(_indent(spec_raw, 2))
 
         info = RunInfo(name=run_dir.name, run_spec=run_spec)
-        model_costs = costs.setdefault(info.model, dict.fromkeys(COST_STATS, 0.0))
+        model_costs = dict.fromkeys(COST_STATS, 0.0)
+        unknown_metrics: dict[str, None] = {}
+        main_values: dict[str, tuple[str, float | None]] = {}
         found_costs: set[str] = set()
         for stat in stats:
             name = stat.get("name") or {}
@@ -280,6 +309,8 @@ class Summarizer:
             )
             display = DisplayResult()
         info.num_instances = display.num_instances
+        if self.options.write_slim_per_instance_stats:
+            _write_slim_per_instance_stats(run_dir, self.warn)
         for name in ("num_prompt_tokens", "num_completion_tokens"):
             if name not in found_costs:
                 model_costs[name] += display.costs.get(name, 0.0)
@@ -308,7 +339,14 @@ class Summarizer:
                 main,
                 main_values.get(info.name, ("", None))[1],
             )
-        return info
+        return _RunRead(
+            info,
+            runs_entry,
+            _indent(spec_raw, 2),
+            model_costs,
+            list(unknown_metrics),
+            main_values.get(info.name),
+        )
 
     def _write_suite_files(self, schema: Schema, index: GroupIndex, costs, main_values) -> None:
         suite_dir = self.suite_dir
@@ -382,3 +420,35 @@ def _int_if_whole(value: float) -> float | int:
 
 def summarize(options: SummarizeOptions, warn: Callable[[str], None] | None = None) -> SummaryResult:
     return Summarizer(options, warn).run()
+
+
+@dataclass
+class _RunRead:
+    """What one run contributes to the suite files, merged in directory order."""
+
+    info: RunInfo
+    runs_entry: bytes
+    run_spec_entry: bytes
+    costs: dict[str, float]
+    unknown_metrics: list[str]
+    main_value: tuple[str, float | None] | None
+
+
+def _write_slim_per_instance_stats(run_dir: Path, warn: Callable[[str], None]) -> None:
+    """per_instance_stats_slim.json: HELM v0.1.0's copy of per_instance_stats.json with only names and means."""
+    path = run_dir / "per_instance_stats.json"
+    try:
+        entries = loads(path.read_bytes())
+    except (OSError, ValueError) as e:
+        warn(f"{run_dir.name}: no per_instance_stats_slim.json ({str(e).splitlines()[0]})")
+        return
+    slim = []
+    for entry in entries:
+        stats = []
+        for stat in entry.get("stats", []):
+            reduced: dict[str, Any] = {"name": {"name": stat["name"]["name"]}}
+            if "mean" in stat:
+                reduced["mean"] = stat["mean"]
+            stats.append(reduced)
+        slim.append({**{k: v for k, v in entry.items() if k != "stats"}, "stats": stats})
+    _write_text(run_dir / "per_instance_stats_slim.json", json.dumps(slim, indent=2))

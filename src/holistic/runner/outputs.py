@@ -137,7 +137,8 @@ def write_suite_files(output_path: str | os.PathLike, suite: str, run_specs: lis
     suite_dir.mkdir(parents=True, exist_ok=True)
     atomic_write_text(suite_dir / "run_specs.json", json.dumps(asdict_with_nones(run_specs), indent=2))
     latest = Path(output_path, "runs", "latest")
-    tmp = latest.with_name(".latest.tmp")
+    # A per-process temporary name: several helm-run processes may finish at once in one output path.
+    tmp = latest.with_name(f".latest.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     os.symlink(suite, tmp)
     os.replace(tmp, latest)

@@ -54,6 +54,8 @@ class RunOutcome:
     message: str = ""
     directory: Path | None = None
     seconds: float = 0.0
+    crashed: bool = False
+    """Failed on an unexpected exception (a bug), whose traceback is in the run directory."""
 
 
 @dataclass
@@ -77,6 +79,9 @@ class Runner:
 
     def run_all(self, run_specs: list[RunSpec]) -> list[RunOutcome]:
         outcomes = []
+        # A model's client (a local model's weights) is let go after its last run, so a suite of several
+        # local models holds one at a time (HELM keeps them all).
+        last_run_of = {run_spec.adapter_spec.model: index for index, run_spec in enumerate(run_specs)}
         for index, run_spec in enumerate(run_specs):
             log.info("[%d/%d] %s", index + 1, len(run_specs), run_spec.name)
             start = time.perf_counter()
@@ -90,13 +95,39 @@ class Runner:
                 if self.options.exit_on_error:
                     raise
                 outcome = RunOutcome(run_spec, "failed", str(e))
+            except Exception:  # a bug: keep the traceback in a file, tell the user where, go on
+                outcome = self.crashed(run_spec)
             finally:
                 gc.enable()
             outcome.seconds = time.perf_counter() - start
             outcomes.append(outcome)
+            if last_run_of[run_spec.adapter_spec.model] == index:
+                release_model(run_spec.adapter_spec.model, self.client_context)
+            if outcome.crashed and self.options.exit_on_error:
+                break
         if not self.options.skip_run_specs_json and run_specs:
             write_suite_files(self.options.output_path, self.options.suite, run_specs)
         return outcomes
+
+    def crashed(self, run_spec: RunSpec) -> RunOutcome:
+        """An unexpected exception: its traceback goes to `<run directory>/traceback.txt`."""
+        import traceback
+
+        text = traceback.format_exc()
+        directory = run_directory(self.options.output_path, self.options.suite, run_spec)
+        path = directory / "traceback.txt"
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError:
+            log.error("%s", text)
+            where = "logged above"
+        else:
+            where = f"traceback in {path}"
+        last = text.strip().splitlines()[-1]
+        return RunOutcome(
+            run_spec, "failed", f"unexpected error {last} (a bug; {where})", directory, crashed=True
+        )
 
     def run_one(self, run_spec: RunSpec) -> RunOutcome:
         directory = run_directory(self.options.output_path, self.options.suite, run_spec)
@@ -156,7 +187,13 @@ class Runner:
     def load_instances(self, scenario: Scenario) -> list[Instance]:
         scenario.output_path = str(Path(self.options.output_path, "scenarios", scenario.name))
         scenario.data_mirror = data_mirror(self.options.data_mirror)
-        instances = scenario.get_instances()
+        try:
+            instances = scenario.get_instances()
+        except UnicodeDecodeError as e:
+            raise DataError(
+                f"data file {_file_being_read(e) or 'of ' + scenario.name} is not UTF-8 text "
+                f"({e.reason} at byte {e.start}; replace it with a UTF-8 copy of the data set)"
+            ) from None
         if not instances:
             raise DataError(
                 f"scenario {scenario.name} produced no instances (check its data under {scenario.output_path})"
@@ -196,6 +233,36 @@ class Runner:
             stats.extend(result.aggregated_stats)
             per_instance.extend(result.per_instance_stats)
         return stats, per_instance
+
+
+def _file_being_read(error: BaseException) -> str | None:
+    """The name of the text file open in the innermost frame that has one (a decode error does not say)."""
+    import io
+
+    frames = []
+    tb = error.__traceback__
+    while tb is not None:
+        frames.append(tb.tb_frame)
+        tb = tb.tb_next
+    for frame in reversed(frames):
+        for value in frame.f_locals.values():
+            if isinstance(value, io.TextIOWrapper) and isinstance(value.name, str):
+                return value.name
+    return None
+
+
+def release_model(model_name: str, client_context: ClientContext) -> None:
+    """Let a model's client go and free what only it held (a local model's weights, GPU memory)."""
+    from holistic.models.clients import release_client
+
+    if not release_client(model_name, client_context):
+        return
+    gc.collect()
+    import sys
+
+    torch = sys.modules.get("torch")
+    if torch is not None and torch.cuda.is_available():
+        torch.cuda.empty_cache()
 
 
 def apply_overrides(

@@ -2,11 +2,15 @@
 
 A mirror (`--data-mirror DIR` or `HOLISTIC_DATA_MIRROR`) is a directory laid out like the download cache,
 `DIR/<scenario name>/<file>`, for machines without internet. Downloads go to a temporary name and are
-renamed when complete, so an interrupted download is never mistaken for data.
+renamed when complete, so an interrupted download is never mistaken for data. Each target is fetched under
+an exclusive file lock (`.<name>.lock` beside it): several helm-run processes started together in one
+output path fetch it once, the later ones wait and use the first one's result.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import gzip
 import hashlib
 import logging
@@ -16,6 +20,7 @@ import tarfile
 import tempfile
 import urllib.request
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from holistic.errors import DataError
@@ -40,6 +45,18 @@ def _mirror_source(target: Path, mirror: str) -> Path | None:
     return candidate if candidate.exists() else None
 
 
+@contextlib.contextmanager
+def target_lock(target: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `target` (a file beside it) for this process; others block until it is free."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target.with_name(f".{target.name}.lock"), "a") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+
+
 def ensure_file_downloaded(
     source_url: str,
     target_path: str | os.PathLike,
@@ -52,13 +69,15 @@ def ensure_file_downloaded(
     target = Path(target_path)
     if target.exists():
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    mirror = data_mirror(mirror)
-    if mirror:
-        if copy_from_mirror(target, mirror):
+    with target_lock(target):
+        if target.exists():  # another process fetched it while this one waited
             return target
-        log.warning("%s is not in the data mirror %s; downloading %s", target.name, mirror, source_url)
-    _download(source_url, target, unpack, unpack_type, sha256)
+        mirror = data_mirror(mirror)
+        if mirror:
+            if _copy_from_mirror_locked(target, mirror):
+                return target
+            log.warning("%s is not in the data mirror %s; downloading %s", target.name, mirror, source_url)
+        _download(source_url, target, unpack, unpack_type, sha256)
     return target
 
 
@@ -66,9 +85,18 @@ def copy_from_mirror(target_path: str | os.PathLike, mirror: str | None = None) 
     """Copy `target_path` (file or directory) from the data mirror if the mirror has it; whether it did."""
     target = Path(target_path)
     mirror = data_mirror(mirror)
-    source = _mirror_source(target, mirror) if mirror else None
+    if not mirror or _mirror_source(target, mirror) is None:
+        return False
+    with target_lock(target):
+        return _copy_from_mirror_locked(target, mirror)
+
+
+def _copy_from_mirror_locked(target: Path, mirror: str) -> bool:
+    source = _mirror_source(target, mirror)
     if source is None:
         return False
+    if target.exists():  # another process copied it while this one waited for the lock
+        return True
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.copying")
     shutil.rmtree(tmp, ignore_errors=True) if tmp.is_dir() else tmp.unlink(missing_ok=True)

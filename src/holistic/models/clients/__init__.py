@@ -55,3 +55,12 @@ def get_client(model_name: str, context: ClientContext) -> Client:
         if key not in _CLIENTS:
             _CLIENTS[key] = create_client(model, context)
         return _CLIENTS[key]
+
+
+def release_client(model_name: str, context: ClientContext) -> bool:
+    """Forget the context's client for a model (its memory goes once nothing else holds it); whether it had one."""
+    from holistic.models.registry import get_model
+
+    key = (id(context), get_model(model_name).name)
+    with _LOCK:
+        return _CLIENTS.pop(key, None) is not None

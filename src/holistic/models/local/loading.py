@@ -14,6 +14,7 @@ import logging
 import os
 import shutil
 import threading
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -217,7 +218,9 @@ class LoadedModel:
 
 
 _LOCK = threading.Lock()
-_LOADED: dict[tuple[str, str, str], LoadedModel] = {}
+# Weak: a model stays loaded while an engine (a client) holds it, and is freed when the runner lets the
+# client of its last run go, so a suite of several local models holds one at a time.
+_LOADED: weakref.WeakValueDictionary[tuple[str, str, str], LoadedModel] = weakref.WeakValueDictionary()
 
 
 def loaded_models() -> list[tuple[str, str, str]]:
@@ -229,9 +232,10 @@ def load_model(source: ModelSource, device: str, dtype: str) -> LoadedModel:
     """The model, loaded once per process for each (weights, device, dtype)."""
     key = (source.weights_id, device, dtype)
     with _LOCK:
-        if key not in _LOADED:
-            _LOADED[key] = _load(source, device, dtype)
-        return _LOADED[key]
+        loaded = _LOADED.get(key)
+        if loaded is None:
+            loaded = _LOADED[key] = _load(source, device, dtype)
+        return loaded
 
 
 def _load(source: ModelSource, device: str, dtype: str) -> LoadedModel:

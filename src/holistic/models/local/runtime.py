@@ -57,6 +57,7 @@ def make_engine(source: ModelSource, device: str, dtype: str, options: dict[str,
         attention_budget_bytes=max(budget // 4, 64 << 20),
     )
     engine.packing = _packing_works(engine, loaded)
+    engine.loaded = loaded  # keeps the weights in load_model's (weak) table while this engine lives
     return engine
 
 

@@ -1,0 +1,57 @@
+"""helm-summarize's --num-threads and --skip-slim-per-instance-stats do what HELM's do."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import shutil
+from pathlib import Path
+
+from tests.helpers import run_cli
+
+SUMMARIZE = "holistic.cli.summarize"
+RUNS = ["simple1", "synthetic_reasoning:mode=pattern_match,model=simple/model1", "simple1:num_train_trials=2"]
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != "summary.json"  # summary.json holds today's date only
+    }
+
+
+def test_num_threads_gives_the_same_files_as_one_thread(tmp_path):
+    assert run_cli(["-r", *RUNS, "--suite", "s", "-m", "4", "-q"], tmp_path).returncode == 0
+    suite = tmp_path / "benchmarking_output/runs/s"
+    one = run_cli(["--suite", "s", "-n", "1", "-q"], tmp_path, module=SUMMARIZE)
+    assert one.returncode == 0, one.stderr
+    single = _files(suite)
+    shutil.rmtree(suite / "report")
+    four = run_cli(["--suite", "s", "--num-threads", "4", "-q"], tmp_path, module=SUMMARIZE)
+    assert four.returncode == 0, four.stderr
+    assert "summarized 3 run(s)" in four.stderr
+    assert _files(suite) == single
+    bad = run_cli(["--suite", "s", "-n", "0"], tmp_path, module=SUMMARIZE)
+    assert bad.returncode == 2 and bad.stderr.startswith("error: argument -n/--num-threads")
+
+
+def test_slim_per_instance_stats_unless_skipped(tmp_path):
+    assert run_cli(["-r", "simple1", "--suite", "s", "-m", "3", "-q"], tmp_path).returncode == 0
+    run = tmp_path / "benchmarking_output/runs/s/simple1"
+    skipped = run_cli(["--suite", "s", "--skip-slim-per-instance-stats", "-q"], tmp_path, module=SUMMARIZE)
+    assert skipped.returncode == 0 and not (run / "per_instance_stats_slim.json").exists()
+
+    assert run_cli(["--suite", "s", "-q"], tmp_path, module=SUMMARIZE).returncode == 0
+    full = json.loads((run / "per_instance_stats.json").read_text())
+    slim = json.loads((run / "per_instance_stats_slim.json").read_text())
+    assert [e["instance_id"] for e in slim] == [e["instance_id"] for e in full]
+    for full_entry, slim_entry in zip(full, slim):
+        assert {k: v for k, v in slim_entry.items() if k != "stats"} == {
+            k: v for k, v in full_entry.items() if k != "stats"
+        }
+        assert slim_entry["stats"] == [
+            {"name": {"name": s["name"]["name"]}, **({"mean": s["mean"]} if "mean" in s else {})}
+            for s in full_entry["stats"]
+        ]
+    assert not filecmp.cmp(run / "per_instance_stats.json", run / "per_instance_stats_slim.json")
