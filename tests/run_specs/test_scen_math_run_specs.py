@@ -1,0 +1,61 @@
+"""Math/reasoning run specs against the RunSpecs HELM v0.1.0 itself built (shared/reference expansion)."""
+
+import dataclasses
+import gzip
+import json
+
+import pytest
+
+from holistic.cli.run import main as helm_run
+from holistic.specs.construct import construct_run_specs
+
+HELM_MODEL = "ai21_j1-jumbo"
+# HELM's run name (model part left out) -> the description that builds it here.
+CASES = {
+    "gsm": "gsm",
+    "math:subject=all,level=1,use_official_examples=True,use_chain_of_thought=False": (
+        "math:subject=all,level=1,use_official_examples=True"
+    ),
+    "math:subject=precalculus,level=5,use_official_examples=False,use_chain_of_thought=True": (
+        "math:subject=precalculus,level=5,use_chain_of_thought=True"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def helm_expansion(shared_reference):
+    specs = {}
+    for conf in ("run_specs", "run_specs_big_bench_lite"):
+        with gzip.open(shared_reference / "helm-0.1.0" / "expansion" / f"{conf}.jsonl.gz", "rt") as f:
+            for line in f:
+                spec = json.loads(line)
+                specs.setdefault(spec["name"], spec)
+    return specs
+
+
+def _comparable(spec: dict) -> dict:
+    spec = {k: v for k, v in spec.items() if not k.startswith("_")}
+    spec["adapter_spec"] = {k: v for k, v in spec["adapter_spec"].items() if k != "model"}
+    spec.pop("data_augmenter_spec", None)
+    return spec
+
+
+def _helm_name(name: str) -> str:
+    return name + ("," if ":" in name else ":") + f"model={HELM_MODEL}"
+
+
+@pytest.mark.parametrize("helm_name", CASES)
+def test_run_spec_equals_helms(helm_name, helm_expansion):
+    description = CASES[helm_name]
+    (mine,) = construct_run_specs(description + ("," if ":" in description else ":") + "model=simple/model1")
+    theirs = helm_expansion[_helm_name(helm_name)]
+    mine_dict = _comparable(json.loads(json.dumps(dataclasses.asdict(mine))))
+    mine_dict["name"] = mine_dict["name"].replace("simple_model1", HELM_MODEL)
+    assert mine_dict == _comparable(theirs)
+
+
+def test_list_scenarios_names_them_all(capsys):
+    assert helm_run(["--list-scenarios"]) == 0
+    listed = capsys.readouterr().out.split()
+    for key in ("gsm", "math"):
+        assert key in listed
