@@ -1,8 +1,8 @@
 """math: MATH competition problems of one subject and level, 8-shot; optionally with worked solutions."""
 
 from holistic.run_specs.presets import get_basic_metric_specs, get_generative_harms_metric_specs
-from holistic.scenarios.math_scenario import MATHScenario
 from holistic.scenarios.inputs import parse_bool
+from holistic.scenarios.math_scenario import MATHScenario
 from holistic.specs import AdapterSpec, RunSpec, ScenarioSpec
 from holistic.specs.adapter_spec import ADAPT_GENERATION
 
