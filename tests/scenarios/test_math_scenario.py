@@ -11,7 +11,9 @@ from tests.scenarios.scenario_test_helpers import load_instances, request_states
 
 CLASS = "helm.benchmark.scenarios.math_scenario.MATHScenario"
 WINDOW, MAX_TOKENS = 2048, 20  # simple/model1: one token per character
-INSTRUCTIONS = "Given a mathematics problem, determine the answer. Simplify your answer as much as possible.\n"
+INSTRUCTIONS = (
+    "Given a mathematics problem, determine the answer. Simplify your answer as much as possible.\n"
+)
 OFFICIAL = [  # the MATH paper's 8-shot prompt, as HELM writes it
     ("What is $\\left(\\frac{7}{8}\\right)^3 \\cdot \\left(\\frac{7}{8}\\right)^{-3}$?", "1"),
     ("In how many ways can 4 books be selected from a shelf of 6 books if the order in which the books are "
@@ -33,7 +35,9 @@ def rows_of(shared_data, subject_dir, level):
     rows = [json.loads(p.read_text()) for p in (shared_data / "math" / "MATH" / "test").glob("*/*.json")]
     rows.sort(key=lambda r: r["problem"])
     rows = [rows[i] for i in np.random.default_rng(42).permutation(len(rows))]
-    subject = json.loads(next((shared_data / "math" / "MATH" / "test" / subject_dir).glob("*.json")).read_text())
+    subject = json.loads(
+        next((shared_data / "math" / "MATH" / "test" / subject_dir).glob("*.json")).read_text()
+    )
     return [r for r in rows if r["type"] == subject["type"] and r["level"] == f"Level {level}"]
 
 
@@ -90,10 +94,21 @@ def test_missing_train_split_is_a_one_line_error(shared_data, tmp_path, capsys):
     from holistic.cli.run import main as helm_run
 
     argv = ["--run-specs", "math:subject=algebra,level=1,model=simple/model1", "--suite", "s", "-m", "1"]
-    argv += ["-o", str(tmp_path / "out"), "--local-path", str(tmp_path / "env"), "--data-mirror", str(shared_data)]
+    argv += [
+        "-o",
+        str(tmp_path / "out"),
+        "--local-path",
+        str(tmp_path / "env"),
+        "--data-mirror",
+        str(shared_data),
+    ]
     assert helm_run(argv) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err[0].startswith("error: ") and "MATH: the train split" in err[0] and "use_official_examples=True" in err[0]
+    assert (
+        err[0].startswith("error: ")
+        and "MATH: the train split" in err[0]
+        and "use_official_examples=True" in err[0]
+    )
 
 
 @pytest.mark.parametrize(
@@ -101,7 +116,10 @@ def test_missing_train_split_is_a_one_line_error(shared_data, tmp_path, capsys):
     [
         ({"subject": "topology", "level": 1}, "unknown MATH subject 'topology'"),
         ({"subject": "algebra", "level": 6}, "unknown MATH level '6'"),
-        ({"subject": "algebra", "level": 1, "use_official_examples": True, "use_chain_of_thought": True}, "set one"),
+        (
+            {"subject": "algebra", "level": 1, "use_official_examples": True, "use_chain_of_thought": True},
+            "set one",
+        ),
     ],
 )
 def test_bad_arguments(args, message, tmp_path):

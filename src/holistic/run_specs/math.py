@@ -14,9 +14,19 @@ def run_spec(
     chain_of_thought = parse_bool(use_chain_of_thought, "use_chain_of_thought")
     MATHScenario(subject, level, official, chain_of_thought)  # argument checks, one-line errors
     if chain_of_thought:
-        output = {"output_prefix": "Answer: ", "output_suffix": "\n", "max_tokens": 400, "stop_sequences": ["###"]}
+        output = {
+            "output_prefix": "Answer: ",
+            "output_suffix": "\n",
+            "max_tokens": 400,
+            "stop_sequences": ["###"],
+        }
     else:
-        output = {"output_prefix": "Answer: $", "output_suffix": "$\n", "max_tokens": 20, "stop_sequences": ["$"]}
+        output = {
+            "output_prefix": "Answer: $",
+            "output_suffix": "$\n",
+            "max_tokens": 20,
+            "stop_sequences": ["$"],
+        }
     return RunSpec(
         name=f"math:subject={subject},level={level},"
         f"use_official_examples={official},use_chain_of_thought={chain_of_thought}",
@@ -40,7 +50,9 @@ def run_spec(
             temperature=0.0,
             **output,
         ),
-        metric_specs=get_basic_metric_specs(["math_equiv_chain_of_thought" if chain_of_thought else "math_equiv"])
+        metric_specs=get_basic_metric_specs(
+            ["math_equiv_chain_of_thought" if chain_of_thought else "math_equiv"]
+        )
         + get_generative_harms_metric_specs(),
         groups=["math_chain_of_thought" if chain_of_thought else "math_regular"],
     )

@@ -26,7 +26,9 @@ class GSM8KScenario(Scenario):
         instances = []
         for file_split, split in SPLITS:
             path = ensure_file_downloaded(
-                f"{BASE_URL}/{file_split}.jsonl", self.data_path(f"gsm_data_{file_split}"), mirror=self.data_mirror
+                f"{BASE_URL}/{file_split}.jsonl",
+                self.data_path(f"gsm_data_{file_split}"),
+                mirror=self.data_mirror,
             )
             with open(path, encoding="utf-8") as f:
                 for number, line in enumerate(f, 1):
@@ -34,6 +36,10 @@ class GSM8KScenario(Scenario):
                         example = json.loads(line)
                         question, answer = example["question"], example["answer"]
                     except (ValueError, KeyError, TypeError) as e:
-                        raise DataError(f"{path}:{number}: not a GSM8K row with question and answer ({e})") from None
-                    instances.append(Instance(question, [Reference(reference_text(answer), [CORRECT_TAG])], split))
+                        raise DataError(
+                            f"{path}:{number}: not a GSM8K row with question and answer ({e})"
+                        ) from None
+                    instances.append(
+                        Instance(question, [Reference(reference_text(answer), [CORRECT_TAG])], split)
+                    )
         return instances

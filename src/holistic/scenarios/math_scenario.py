@@ -127,7 +127,9 @@ class MATHScenario(Scenario):
         root = self._data_root()
         instances = []
         if self.use_official_examples:
-            instances += [Instance(p, [Reference(a, [CORRECT_TAG])], TRAIN_SPLIT) for p, a in OFFICIAL_EXAMPLES]
+            instances += [
+                Instance(p, [Reference(a, [CORRECT_TAG])], TRAIN_SPLIT) for p, a in OFFICIAL_EXAMPLES
+            ]
         else:
             if not (root / "train").is_dir():
                 raise DataError(
@@ -148,7 +150,9 @@ class MATHScenario(Scenario):
                 shutil.copytree(lower, target)
         root = ensure_file_downloaded(DATA_URL, target, unpack=True, mirror=self.data_mirror)
         if not (root / "test").is_dir():
-            raise DataError(f"MATH: {root / 'test'} is missing (expected the release layout MATH/test/<subject>/)")
+            raise DataError(
+                f"MATH: {root / 'test'} is missing (expected the release layout MATH/test/<subject>/)"
+            )
         return root
 
     def _split_instances(self, directory: Path, split: str) -> list[Instance]:
@@ -158,7 +162,9 @@ class MATHScenario(Scenario):
                 row = json.loads(path.read_text(encoding="utf-8"))
                 rows.append((row["problem"], row["level"], row["type"], row["solution"]))
             except (ValueError, KeyError, TypeError) as e:
-                raise DataError(f"{path}: not a MATH problem with problem, level, type, solution ({e})") from None
+                raise DataError(
+                    f"{path}: not a MATH problem with problem, level, type, solution ({e})"
+                ) from None
         rows.sort(key=lambda row: row[0])
         rows = [rows[i] for i in hf_shuffle_order(len(rows))]
         instances = []
