@@ -59,3 +59,29 @@ def test_list_scenarios_names_them_all(capsys):
     listed = capsys.readouterr().out.split()
     for key in ("gsm", "math"):
         assert key in listed
+
+
+BIG_BENCH = [
+    ("auto_debugging", ""),  # generation, exact_str_match
+    ("conlang_translation", "adna_from"),  # generation, bleu + rouge + exact_str_match
+    ("logical_deduction", "three_objects"),  # multiple choice
+    ("strategyqa", ""),
+]
+
+
+@pytest.mark.parametrize("task,subtask", BIG_BENCH)
+def test_big_bench_run_spec_equals_helms(task, subtask, helm_expansion, shared_data, tmp_path):
+    from holistic.run_specs._data_context import run_spec_data
+
+    with run_spec_data(str(tmp_path / "out"), str(shared_data)):
+        (mine,) = construct_run_specs(f"big_bench:task={task},subtask={subtask},model=simple/model1")
+    name = f"big_bench:task={task}" + (f",subtask={subtask}" if subtask else "")
+    theirs = helm_expansion[f"{name},model={HELM_MODEL},max_train_instances=0"]
+    mine_dict = _comparable(json.loads(json.dumps(dataclasses.asdict(mine))))
+    mine_dict["name"] = mine_dict["name"].replace("simple_model1", HELM_MODEL) + ",max_train_instances=0"
+    theirs = _comparable(theirs)
+    # HELM collects the BasicMetric names in a set, so their order varies from run to run.
+    for spec in (mine_dict, theirs):
+        spec["metric_specs"][0]["args"]["names"].sort()
+    assert mine_dict == theirs
+    assert (tmp_path / "out" / "scenarios" / "big_bench" / task / subtask / "task.json").is_file()
