@@ -19,6 +19,8 @@ CASES = {
     "math:subject=precalculus,level=5,use_official_examples=False,use_chain_of_thought=True": (
         "math:subject=precalculus,level=5,use_chain_of_thought=True"
     ),
+    "dyck_language_np=3": "dyck_language:num_parenthesis_pairs=3",
+    "synthetic_reasoning_natural:difficulty=hard": "synthetic_reasoning_natural:difficulty=hard",
 }
 
 
@@ -57,7 +59,7 @@ def test_run_spec_equals_helms(helm_name, helm_expansion):
 def test_list_scenarios_names_them_all(capsys):
     assert helm_run(["--list-scenarios"]) == 0
     listed = capsys.readouterr().out.split()
-    for key in ("gsm", "math"):
+    for key in ("big_bench", "dyck_language", "gsm", "math", "synthetic_reasoning_natural"):
         assert key in listed
 
 
