@@ -1,5 +1,7 @@
 """dyck_language: generated instances equal HELM's (values from crfm-helm 0.5.16), and are well formed."""
 
+import functools
+
 import pytest
 
 from holistic.errors import DescriptionError
@@ -28,9 +30,14 @@ HELM_INSTANCES = {
 PAIRS = {"(": ")", "[": "]", "{": "}", "<": ">"}
 
 
+@functools.cache
+def generated(pairs):
+    return DyckLanguageScenario(pairs).get_instances()  # about 2 s each: generate once per module
+
+
 @pytest.mark.parametrize("pairs", HELM_INSTANCES)
 def test_instances_equal_helms(pairs):
-    instances = DyckLanguageScenario(pairs).get_instances()
+    instances = generated(pairs)
     assert [i.split for i in instances] == ["train"] * 3 + ["test"] * 500
     train, test = instances[0], instances[3]
     assert [(i.input, i.references[0].output) for i in (train, test)] == HELM_INSTANCES[pairs]
@@ -38,7 +45,7 @@ def test_instances_equal_helms(pairs):
 
 @pytest.mark.parametrize("pairs", [1, 2, 3, 4])
 def test_every_instance_is_a_dyck_prefix_and_its_closing(pairs):
-    instances = DyckLanguageScenario(pairs).get_instances()
+    instances = generated(pairs)
     allowed = set(list(PAIRS)[:pairs]) | set(list(PAIRS.values())[:pairs])
     for instance in instances:
         tokens = instance.input.split(" ")
@@ -63,7 +70,7 @@ def test_prompt_and_main_metric(tmp_path):
         tmp_path, "dyck_language:num_parenthesis_pairs=2,model=simple/model1", None, max_eval_instances=1
     )
     (state,) = request_states(run_dir)
-    train = DyckLanguageScenario(2).get_instances()[:3]
+    train = generated(2)[:3]
     instruction = "Please complete the rest of the following Dyck sequences, making sure that the parentheses are closed properly."
     # COMP preset: input prefix "Input: ", no suffixes, blocks joined by "\n"; the eval block ends with the input.
     head, *blocks, eval_block = state["request"]["prompt"].split("\n")
