@@ -87,3 +87,14 @@ def test_big_bench_run_spec_equals_helms(task, subtask, helm_expansion, shared_d
         spec["metric_specs"][0]["args"]["names"].sort()
     assert mine_dict == theirs
     assert (tmp_path / "out" / "scenarios" / "big_bench" / task / subtask / "task.json").is_file()
+
+
+def test_synthetic_efficiency_run_spec_equals_helms(helm_expansion):
+    description = (
+        "synthetic_efficiency:model=simple/model1,tokenizer=ai21/j1,num_prompt_tokens=1,num_output_tokens=1"
+    )
+    (mine,) = construct_run_specs(description)
+    helm_name = f"synthetic_efficiency:random=None,model={HELM_MODEL},tokenizer=ai21_j1,num_prompt_tokens=1,num_output_tokens=1"
+    mine_dict = _comparable(json.loads(json.dumps(dataclasses.asdict(mine))))
+    mine_dict["name"] = mine_dict["name"].replace("simple_model1", HELM_MODEL)
+    assert mine_dict == _comparable(helm_expansion[helm_name])
