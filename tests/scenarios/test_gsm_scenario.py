@@ -78,3 +78,21 @@ def test_first_prompt_is_helms(shared_data, tmp_path):
 def test_exact_match_indicator_on_known_completions(completion, expected):
     gold = "Natalia sold 48/2 = <<48/2=24>>24 clips in May. The answer is 72."
     assert exact_match_indicator(gold, completion) == expected
+
+
+@pytest.mark.parametrize(
+    "completion,expected", [(" She sold 72 in all. The answer is 72.", 1.0), ("The answer is 71.", 0.0)]
+)
+def test_main_metric_on_known_completions(shared_data, tmp_path, completion, expected):
+    from holistic.adaptation.request_state import RequestState
+    from holistic.metrics.basic_metrics import BasicMetric
+    from holistic.models.request import Request, RequestResult, Sequence
+    from holistic.run_specs import build_run_spec
+
+    spec = build_run_spec("gsm", {})
+    instance = load_instances(CLASS, {}, tmp_path / "out", shared_data)[0]  # Natalia's clips: 72
+    result = RequestResult(True, [], [Sequence(completion, 0.0, [])], False)
+    state = RequestState(instance, None, None, 0, None, Request(), result, 0, False)
+    (metric,) = [m for m in spec.metric_specs if m.class_name.endswith("BasicMetric")]
+    stats = BasicMetric(**metric.args).reference_stats(spec.adapter_spec, state)
+    assert {s.name.name: s.mean for s in stats}["exact_match_indicator"] == expected

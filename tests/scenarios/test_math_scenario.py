@@ -52,10 +52,46 @@ def test_number_theory_level_1(shared_data, tmp_path):
     assert [i.input for i in test] == [r["problem"] for r in rows]
 
 
-def test_chain_of_thought_references_are_solutions(shared_data, tmp_path):
+def test_chain_of_thought_needs_the_train_split(shared_data, tmp_path):
     args = {"subject": "algebra", "level": 2, "use_chain_of_thought": True}
     with pytest.raises(DataError, match="train split .* is missing.*use_official_examples=True"):
         load_instances(CLASS, args, tmp_path / "out", shared_data)
+
+
+def write_release(root):
+    """A tiny MATH release: MATH/{train,test}/<subject>/<n>.json with problem, level, type, solution."""
+    problems = {
+        ("train", "algebra", 1): ("What is $1+1$?", "Level 2", "Algebra", "Add: $\\boxed{2}$."),
+        ("train", "algebra", 2): ("No box here.", "Level 2", "Algebra", "It is 3."),  # dropped unless CoT
+        ("train", "geometry", 3): ("Area of a unit square?", "Level 2", "Geometry", "$\\boxed{1}$"),
+        ("test", "algebra", 4): ("What is $2+2$?", "Level 2", "Algebra", "So $\\boxed{4}$."),
+        ("test", "algebra", 5): ("What is $3+3$?", "Level 3", "Algebra", "So $\\boxed{6}$."),
+    }
+    for (split, subject, n), (problem, level, kind, solution) in problems.items():
+        path = root / "math" / "MATH" / split / subject / f"{n}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            json.dumps({"problem": problem, "level": level, "type": kind, "solution": solution}, indent=4)
+        )
+    return root
+
+
+@pytest.mark.parametrize(
+    "chain_of_thought,expected",
+    [
+        (False, [("train", "What is $1+1$?", "2"), ("test", "What is $2+2$?", "4")]),
+        (True, [("train", "No box here.", "It is 3."), ("train", "What is $1+1$?", "Add: $\\boxed{2}$."),
+                ("test", "What is $2+2$?", "So $\\boxed{4}$.")]),
+    ],
+)  # fmt: skip
+def test_train_split_and_chain_of_thought(tmp_path, chain_of_thought, expected):
+    mirror = write_release(tmp_path / "mirror")
+    args = {"subject": "algebra", "level": 2, "use_chain_of_thought": chain_of_thought}
+    instances = load_instances(CLASS, args, tmp_path / "out", mirror)
+    got = [(i.split, i.input, i.references[0].output) for i in instances]
+    # (The order within a split is checked on the real data in test_number_theory_level_1.)
+    assert sorted(got) == sorted(expected)
+    assert (tmp_path / "out" / "scenarios" / "MATH" / "MATH" / "test").is_dir()
 
 
 def test_first_prompt_is_helms(shared_data, tmp_path):
@@ -125,3 +161,22 @@ def test_missing_train_split_is_a_one_line_error(shared_data, tmp_path, capsys):
 def test_bad_arguments(args, message, tmp_path):
     with pytest.raises(DescriptionError, match=message):
         load_instances(CLASS, args, tmp_path / "out")
+
+
+@pytest.mark.parametrize("variant,expected", [(lambda a: f" {a} ", 1.0), (lambda a: a + "1", 0.0)])
+def test_main_metric_on_known_completions(shared_data, tmp_path, variant, expected):
+    from holistic.adaptation.request_state import RequestState
+    from holistic.metrics.basic_metrics import BasicMetric
+    from holistic.models.request import Request, RequestResult, Sequence
+    from holistic.run_specs import build_run_spec
+
+    args = {"subject": "number_theory", "level": "1", "use_official_examples": "True"}
+    spec = build_run_spec("math", args)
+    instance = [i for i in load_instances(CLASS, args, tmp_path / "out", shared_data) if i.split == "test"][0]
+    completion = variant(instance.references[0].output)
+    result = RequestResult(True, [], [Sequence(completion, 0.0, [])], False)
+    state = RequestState(instance, None, None, 0, None, Request(), result, 0, False)
+    (metric,) = [m for m in spec.metric_specs if m.class_name.endswith("BasicMetric")]
+    assert metric.args == {"names": ["math_equiv"]}
+    stats = BasicMetric(**metric.args).reference_stats(spec.adapter_spec, state)
+    assert {s.name.name: s.mean for s in stats}["math_equiv"] == expected
