@@ -59,7 +59,8 @@ def test_run_spec_equals_helms(helm_name, helm_expansion):
 def test_list_scenarios_names_them_all(capsys):
     assert helm_run(["--list-scenarios"]) == 0
     listed = capsys.readouterr().out.split()
-    for key in ("big_bench", "dyck_language", "gsm", "math", "synthetic_reasoning_natural"):
+    for key in ("big_bench", "dyck_language", "empatheticdialogues", "gsm", "math", "numeracy", "synthetic_efficiency",
+                "synthetic_reasoning_natural"):  # fmt: skip
         assert key in listed
 
 
@@ -98,3 +99,31 @@ def test_synthetic_efficiency_run_spec_equals_helms(helm_expansion):
     mine_dict = _comparable(json.loads(json.dumps(dataclasses.asdict(mine))))
     mine_dict["name"] = mine_dict["name"].replace("simple_model1", HELM_MODEL)
     assert mine_dict == _comparable(helm_expansion[helm_name])
+
+
+def test_every_helm_entry_of_these_scenarios_builds_the_same_run_spec(helm_expansion, shared_data, tmp_path):
+    """All of HELM v0.1.0's math, gsm, synthetic_reasoning_natural and BIG-bench-lite RunSpecs (one model; the
+    BIG-bench ones with max_train_instances=0), rebuilt from their names."""
+    from holistic.run_specs._data_context import run_spec_data
+
+    keys = ("gsm", "math:", "synthetic_reasoning_natural:", "big_bench:")
+    suffix = f",model={HELM_MODEL}"
+    checked = 0
+    for name, theirs in helm_expansion.items():
+        if not name.startswith(keys) or HELM_MODEL not in name or "max_train_instances=" in name.replace(
+            f"{suffix},max_train_instances=0", suffix
+        ):
+            continue
+        description = name.replace(f"model={HELM_MODEL}", "model=ai21/j1-jumbo").replace(",max_train_instances=0", "")
+        with run_spec_data(str(tmp_path / "out"), str(shared_data)):
+            (mine,) = construct_run_specs(description)
+        mine_dict = _comparable(json.loads(json.dumps(dataclasses.asdict(mine))))
+        theirs = _comparable(theirs)
+        theirs["name"] = theirs["name"].replace(",max_train_instances=0", "")
+        for spec in (mine_dict, theirs):
+            for metric in spec["metric_specs"]:
+                if "names" in metric["args"] and spec["name"].startswith("big_bench"):
+                    metric["args"]["names"].sort()  # a Python set in HELM
+        assert mine_dict == theirs, name
+        checked += 1
+    assert checked == 1 + 72 + 2 + 63  # gsm, math (36 regular + 36 chain of thought), srn (2), BIG-bench lite
