@@ -7,7 +7,7 @@ import json
 import pytest
 
 from holistic.cli.run import main as helm_run
-from holistic.specs.construct import construct_run_specs
+from holistic.run_specs.construct import construct_run_specs
 
 HELM_MODEL = "ai21_j1-jumbo"
 # HELM's run name (model part left out) -> the description that builds it here.
@@ -110,11 +110,15 @@ def test_every_helm_entry_of_these_scenarios_builds_the_same_run_spec(helm_expan
     suffix = f",model={HELM_MODEL}"
     checked = 0
     for name, theirs in helm_expansion.items():
-        if not name.startswith(keys) or HELM_MODEL not in name or "max_train_instances=" in name.replace(
-            f"{suffix},max_train_instances=0", suffix
+        if (
+            not name.startswith(keys)
+            or HELM_MODEL not in name
+            or "max_train_instances=" in name.replace(f"{suffix},max_train_instances=0", suffix)
         ):
             continue
-        description = name.replace(f"model={HELM_MODEL}", "model=ai21/j1-jumbo").replace(",max_train_instances=0", "")
+        description = name.replace(f"model={HELM_MODEL}", "model=ai21/j1-jumbo").replace(
+            ",max_train_instances=0", ""
+        )
         with run_spec_data(str(tmp_path / "out"), str(shared_data)):
             (mine,) = construct_run_specs(description)
         mine_dict = _comparable(json.loads(json.dumps(dataclasses.asdict(mine))))
