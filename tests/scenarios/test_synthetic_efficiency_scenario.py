@@ -5,8 +5,8 @@ import pytest
 
 from holistic.cli.run import main as helm_run
 from holistic.errors import DescriptionError
-from holistic.scenarios.synthetic_efficiency_scenario import SyntheticEfficiencyScenario
 from holistic.run_specs.construct import construct_run_specs
+from holistic.scenarios.synthetic_efficiency_scenario import SyntheticEfficiencyScenario
 from tests.scenarios.scenario_test_helpers import request_states, run
 
 PROMPTS = [
