@@ -160,6 +160,7 @@ def run_entries(args: argparse.Namespace, entries: list[tuple[str, int, list[str
         return EXIT_USAGE
 
     from holistic.models.deployments import load_model_deployments
+    from holistic.run_specs._data_context import run_spec_data
 
     try:
         # Deployments name models, so they must be known before descriptions are expanded.
@@ -174,7 +175,9 @@ def run_entries(args: argparse.Namespace, entries: list[tuple[str, int, list[str
         if args.priority is not None and priority > args.priority:
             continue
         try:
-            expanded = construct_run_specs(description)
+            # big_bench reads its task.json while its RunSpec is built: from this run's data.
+            with run_spec_data(args.output_path, args.data_mirror):
+                expanded = construct_run_specs(description)
         except HolisticError as e:
             error_line(f"{e} [in '{description}']")
             status = EXIT_USAGE

@@ -169,6 +169,18 @@ def bleu_4(gold: str, pred: str | None) -> float:
     return _bleu((0, 0, 0, 1), gold, pred)
 
 
+def math_equiv(gold: str, pred: str | None) -> float:
+    from holistic.metrics.math_equivalence import math_equiv as equiv
+
+    return equiv(gold, pred)
+
+
+def math_equiv_chain_of_thought(gold: str, pred: str | None) -> float:
+    from holistic.metrics.math_equivalence import math_equiv_chain_of_thought as equiv
+
+    return equiv(gold, pred)
+
+
 REFERENCE_METRICS: dict[str, Callable[[str, str | None], float]] = {
     "exact_match": exact_match,
     "quasi_exact_match": quasi_exact_match,
@@ -180,6 +192,8 @@ REFERENCE_METRICS: dict[str, Callable[[str, str | None], float]] = {
     "iou_set_match": iou_set_match,
     "f1_set_match": f1_set_match,
     "absolute_value_difference": absolute_value_difference,
+    "math_equiv": math_equiv,
+    "math_equiv_chain_of_thought": math_equiv_chain_of_thought,
     "rouge_1": rouge_1,
     "rouge_2": rouge_2,
     "rouge_l": rouge_l,
