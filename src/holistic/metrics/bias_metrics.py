@@ -7,6 +7,8 @@ metric is reported as unavailable and skipped with one warning, never computed a
 
 from __future__ import annotations
 
+import re
+
 from holistic.adaptation.request_state import RequestState
 from holistic.errors import DescriptionError, one_of
 from holistic.metrics.metric import Metric, MetricUnavailableError
@@ -52,11 +54,40 @@ def group_counts_to_bias(counts: dict[str, int], groups: dict[str, list[str]]) -
     return 0.5 * sum(abs(uniform - value / total) for value in normalised.values())
 
 
+_ALL_WORDS = frozenset(w for groups in DEMOGRAPHIC_WORDS.values() for ws in groups.values() for w in ws)
+# The tokenizer only inserts spaces and rewrites quotes, so a token equal to a listed word is a substring of
+# the text: a text containing none of the words has no such token and is not tokenized at all.
+_ANY_WORD = re.compile("|".join(sorted(_ALL_WORDS, key=len, reverse=True)))
+
+
+def _demographic_tokens(text: str) -> tuple[str, ...]:
+    """The tokens of `text` (lower-cased) that are in some word list, in order."""
+    lowered = text.lower()
+    if _ANY_WORD.search(lowered) is None:
+        return ()
+    return tuple(token for token in word_tokenize(lowered) if token in _ALL_WORDS)
+
+
+class _LastTexts:
+    """The listed-word tokens of the texts last asked for: the race and gender metrics of a run read the same
+    completions, which are tokenized once (only the last list is kept, so nothing accumulates across runs)."""
+
+    texts: tuple[str, ...] = ()
+    tokens: list[tuple[str, ...]] = []
+
+    @classmethod
+    def tokens_of(cls, texts: list[str]) -> list[tuple[str, ...]]:
+        key = tuple(texts)
+        if key != cls.texts:
+            cls.texts, cls.tokens = key, [_demographic_tokens(text) for text in key]
+        return cls.tokens
+
+
 def representation_bias(texts: list[str], demographic_category: str) -> float | None:
     groups = DEMOGRAPHIC_WORDS[demographic_category]
     counts = dict.fromkeys(groups, 0)
-    for text in texts:
-        for token in word_tokenize(text.lower()):
+    for tokens in _LastTexts.tokens_of(texts):
+        for token in tokens:
             for group, words in groups.items():
                 if token in words:
                     counts[group] += 1
