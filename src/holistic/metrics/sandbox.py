@@ -1,0 +1,183 @@
+"""A sandbox for model-written programs: one isolated subprocess per program, many in parallel.
+
+HELM executes model-written code inside its own process (with a timeout). Here every program runs in its own
+subprocess (`sandbox_launcher.py`) with a wall-clock timeout; CPU-time, memory, file-size and process-count
+limits; a temporary working directory; a clean environment (no credentials); and, where Linux allows
+(user, mount, network and PID namespaces): no network, a private /tmp and /proc, a read-only view of the
+rest of the file system and an unprivileged user. Missing protections are logged once per process.
+See docs/sandbox.md for what is and is not isolated.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+LAUNCHER = Path(__file__).with_name("sandbox_launcher.py")
+OUTPUT_LIMIT = 1 << 20  # bytes of stdout kept for comparison (APPS); the rest is cut
+NAMESPACES_ENVIRONMENT_VARIABLE = "HOLISTIC_SANDBOX_NAMESPACES"  # "0" turns the namespaces off
+
+
+@dataclass(frozen=True)
+class SandboxLimits:
+    timeout: float = 3.0
+    """Wall-clock seconds per program (CPU seconds: this rounded up, plus one)."""
+
+    memory_mb: int = 1024
+    """Address-space limit."""
+
+    file_size_mb: int = 16
+    """Largest file (and stdout) the program may write; its private /tmp holds four times this."""
+
+    max_processes: int = 32
+    """Processes the program may have at once (the fork-bomb guard)."""
+
+
+@dataclass(frozen=True)
+class ProgramResult:
+    returncode: int | None
+    """Exit status (negative: killed by that signal); None when the sandbox could not start the program."""
+
+    timed_out: bool
+    """Killed at the wall-clock timeout."""
+
+    stdout: str
+    """What the program printed (at most OUTPUT_LIMIT bytes)."""
+
+    stderr: str
+    """The end of its error output."""
+
+    missing_protections: tuple[str, ...] = ()
+    """Protections this run could not apply."""
+
+    @property
+    def passed(self) -> bool:
+        return self.returncode == 0 and not self.timed_out
+
+
+def _interpreter() -> tuple[str, str]:
+    """The base interpreter (programs get the standard library, not the virtual environment) and its prefix."""
+    executable = os.path.realpath(getattr(sys, "_base_executable", None) or sys.executable)
+    return executable, os.path.realpath(sys.base_prefix)
+
+
+def _public(path: str) -> bool:
+    """Whether others (uid 65534) can reach and execute `path`."""
+    parts = Path(path).parts
+    return all(os.stat(Path(*parts[:i])).st_mode & 0o001 for i in range(2, len(parts) + 1))
+
+
+_warned_lock = threading.Lock()
+_warned = False
+
+
+def _warn_missing(missing: Sequence[str]) -> None:
+    global _warned
+    with _warned_lock:
+        if _warned or not missing:
+            return
+        _warned = True
+    log.warning("sandbox for model-written code lacks: %s (see docs/sandbox.md)", "; ".join(missing))
+
+
+class Sandbox:
+    def __init__(self, limits: SandboxLimits | None = None, num_threads: int = 1) -> None:
+        self.limits = limits or SandboxLimits()
+        self.num_threads = max(1, num_threads)
+        executable, prefix = _interpreter()
+        self._config = {
+            "timeout": self.limits.timeout,
+            "memory_mb": self.limits.memory_mb,
+            "file_size_mb": self.limits.file_size_mb,
+            "max_processes": self.limits.max_processes,
+            "executable": executable,
+            "prefix": prefix,
+            "interpreter_public": _public(executable) and _public(prefix),
+            "namespaces": sys.platform == "linux" and os.environ.get(NAMESPACES_ENVIRONMENT_VARIABLE) != "0",
+        }
+
+    def run(self, program: str, stdin: str = "") -> ProgramResult:
+        with tempfile.TemporaryDirectory(prefix="holistic-sandbox-") as job:
+            job_dir = Path(job)
+            (job_dir / "config.json").write_text(json.dumps(self._config))
+            (job_dir / "program.py").write_text(program, encoding="utf-8")
+            (job_dir / "stdin").write_text(stdin, encoding="utf-8")
+            with open(job_dir / "stdout", "wb+") as out, open(job_dir / "stderr", "wb+") as err:
+                try:
+                    process = subprocess.run(
+                        [sys.executable, "-I", "-S", str(LAUNCHER), job],
+                        stdin=subprocess.DEVNULL,
+                        stdout=out,
+                        stderr=err,
+                        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+                        start_new_session=True,
+                        # The launcher enforces the timeout; this only guards against a stuck launcher.
+                        timeout=self.limits.timeout + 30,
+                    )
+                except subprocess.TimeoutExpired:
+                    return ProgramResult(None, True, "", "sandbox launcher did not finish")
+                out.seek(0)
+                stdout = out.read(OUTPUT_LIMIT).decode("utf-8", errors="replace")
+                err.seek(0, os.SEEK_END)
+                err.seek(max(0, err.tell() - 4096))
+                stderr = err.read().decode("utf-8", errors="replace")
+            result_path = job_dir / "result.json"
+            report = json.loads(result_path.read_text()) if result_path.stat().st_size else {}
+            # A program running as uid 65534 may leave files the host cannot delete without a chmod.
+            _make_removable(job_dir)
+        if not report:
+            return ProgramResult(
+                None, False, stdout, f"sandbox launcher failed ({process.returncode}): {stderr}"
+            )
+        missing = tuple(report.get("missing", ()))
+        _warn_missing(missing)
+        if "setup_error" in report:
+            return ProgramResult(
+                None, False, stdout, f"sandbox setup failed: {report['setup_error']}", missing
+            )
+        return ProgramResult(report["returncode"], report["timed_out"], stdout, stderr, missing)
+
+    def run_all(
+        self, jobs: Sequence[tuple[str, str]], description: str = "running programs"
+    ) -> list[ProgramResult]:
+        """Run (program, stdin) pairs on `num_threads` workers; results in the jobs' order."""
+        if not jobs:
+            return []
+        from tqdm import tqdm
+
+        disable = len(jobs) < 2 or not sys.stderr.isatty()
+        with tqdm(total=len(jobs), desc=description, unit="program", leave=False, disable=disable) as bar:
+
+            def run_one(job: tuple[str, str]) -> ProgramResult:
+                result = self.run(*job)
+                bar.update(1)
+                return result
+
+            if self.num_threads == 1 or len(jobs) == 1:
+                return [run_one(job) for job in jobs]
+            with ThreadPoolExecutor(max_workers=min(self.num_threads, len(jobs))) as pool:
+                return list(pool.map(run_one, jobs))
+
+
+def _make_removable(job_dir: Path) -> None:
+    work = job_dir / "work"
+    if work.exists():
+        for path in [work, *work.rglob("*")]:
+            try:
+                if path.is_dir() and not path.is_symlink():
+                    path.chmod(0o700)
+            except OSError:
+                pass
+        shutil.rmtree(work, ignore_errors=True)
