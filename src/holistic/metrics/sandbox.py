@@ -10,14 +10,18 @@ See docs/sandbox.md for what is and is not isolated.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
+import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
+import weakref
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -92,6 +96,50 @@ def _warn_missing(missing: Sequence[str]) -> None:
     log.warning("sandbox for model-written code lacks: %s (see docs/sandbox.md)", "; ".join(missing))
 
 
+class _WarmLauncher:
+    """A `sandbox_launcher.py --serve` process: runs one job directory at a time, saving a start per program."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-I", "-S", str(LAUNCHER), "--serve"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+            start_new_session=True,
+            text=True,
+        )
+
+    def run(self, job_dir: str, timeout: float) -> int | None:
+        """The job process's exit status, or None when the launcher died or did not answer in time."""
+        assert self.process.stdin is not None and self.process.stdout is not None
+        try:
+            self.process.stdin.write(job_dir + "\n")
+            self.process.stdin.flush()
+        except OSError:
+            return None
+        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
+        line = self.process.stdout.readline() if ready else ""
+        return int(line) if line.strip() else None
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def close(self) -> None:
+        try:
+            if self.process.stdin is not None:
+                self.process.stdin.close()  # the launcher ends at the end of its input
+            self.process.wait(timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            self.kill()
+
+
+def _close_all(launchers: list[_WarmLauncher]) -> None:
+    while launchers:
+        launchers.pop().close()
+
+
 class Sandbox:
     def __init__(self, limits: SandboxLimits | None = None, num_threads: int = 1) -> None:
         self.limits = limits or SandboxLimits()
@@ -107,6 +155,9 @@ class Sandbox:
             "interpreter_public": _public(executable) and _public(prefix),
             "namespaces": sys.platform == "linux" and os.environ.get(NAMESPACES_ENVIRONMENT_VARIABLE) != "0",
         }
+        self._lock = threading.Lock()
+        self._idle: list[_WarmLauncher] = []
+        weakref.finalize(self, _close_all, self._idle)
 
     def run(self, program: str, stdin: str = "") -> ProgramResult:
         with tempfile.TemporaryDirectory(prefix="holistic-sandbox-") as job:
@@ -114,33 +165,30 @@ class Sandbox:
             (job_dir / "config.json").write_text(json.dumps(self._config))
             (job_dir / "program.py").write_text(program, encoding="utf-8")
             (job_dir / "stdin").write_text(stdin, encoding="utf-8")
-            with open(job_dir / "stdout", "wb+") as out, open(job_dir / "stderr", "wb+") as err:
-                try:
-                    process = subprocess.run(
-                        [sys.executable, "-I", "-S", str(LAUNCHER), job],
-                        stdin=subprocess.DEVNULL,
-                        stdout=out,
-                        stderr=err,
-                        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
-                        start_new_session=True,
-                        # The launcher enforces the timeout; this only guards against a stuck launcher.
-                        timeout=self.limits.timeout + 30,
-                    )
-                except subprocess.TimeoutExpired:
-                    return ProgramResult(None, True, "", "sandbox launcher did not finish")
-                out.seek(0)
+            for name in ("stdout", "stderr"):
+                (job_dir / name).touch()
+            launcher = self._acquire()
+            # The launcher enforces the timeout; this only guards against a stuck launcher.
+            status = launcher.run(job, self.limits.timeout + 30)
+            if status is None:
+                launcher.kill()
+                return ProgramResult(None, True, "", "sandbox launcher did not answer")
+            self._release(launcher)
+            with open(job_dir / "stdout", "rb") as out:
                 stdout = out.read(OUTPUT_LIMIT).decode("utf-8", errors="replace")
-                err.seek(0, os.SEEK_END)
-                err.seek(max(0, err.tell() - 4096))
+            with open(job_dir / "stderr", "rb") as err:
+                err.seek(max(0, err.seek(0, os.SEEK_END) - 4096))
                 stderr = err.read().decode("utf-8", errors="replace")
             result_path = job_dir / "result.json"
-            report = json.loads(result_path.read_text()) if result_path.stat().st_size else {}
+            report = (
+                json.loads(result_path.read_text())
+                if result_path.exists() and result_path.stat().st_size
+                else {}
+            )
             # A program running as uid 65534 may leave files the host cannot delete without a chmod.
             _make_removable(job_dir)
         if not report:
-            return ProgramResult(
-                None, False, stdout, f"sandbox launcher failed ({process.returncode}): {stderr}"
-            )
+            return ProgramResult(None, False, stdout, f"sandbox launcher failed ({status}): {stderr}")
         missing = tuple(report.get("missing", ()))
         _warn_missing(missing)
         if "setup_error" in report:
@@ -148,6 +196,26 @@ class Sandbox:
                 None, False, stdout, f"sandbox setup failed: {report['setup_error']}", missing
             )
         return ProgramResult(report["returncode"], report["timed_out"], stdout, stderr, missing)
+
+    def _acquire(self) -> _WarmLauncher:
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()
+        return _WarmLauncher()
+
+    def _release(self, launcher: _WarmLauncher) -> None:
+        with self._lock:
+            self._idle.append(launcher)
+
+    def close(self) -> None:
+        """Stop the warm launchers (they also stop by themselves when this process ends)."""
+        _close_all(self._idle)
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
 
     def run_all(
         self, jobs: Sequence[tuple[str, str]], description: str = "running programs"

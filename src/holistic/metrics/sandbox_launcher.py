@@ -1,6 +1,7 @@
 """Runs one model-written program in isolation (executed as a script by `sandbox.py`; standard library only).
 
-Usage: `python -I -S sandbox_launcher.py JOB_DIR`. JOB_DIR holds `config.json`, `program.py` and `stdin`; the
+Usage: `python -I -S sandbox_launcher.py JOB_DIR`, or `... --serve` to run the job directories named on
+stdin, one per line (a warm launcher per worker, see `serve`). JOB_DIR holds `config.json`, `program.py` and `stdin`; the
 launcher writes `result.json` there. The program's stdout and stderr are the launcher's own (files the host
 opened), so the file-size limit bounds them.
 
@@ -236,8 +237,8 @@ def _enter_namespaces(missing: list[str]) -> bool:
         return False
 
 
-def main() -> int:
-    job_dir = sys.argv[1]
+def run_job(job_dir: str) -> None:
+    """Run the job in `job_dir` and write its result.json; the caller's stdout and stderr are the program's."""
     with open(os.path.join(job_dir, "config.json")) as f:
         config = json.load(f)
     with open(os.path.join(job_dir, "program.py"), "rb") as f:
@@ -294,6 +295,38 @@ def main() -> int:
     )
     with result_file:
         json.dump(report, result_file)
+
+
+def serve() -> None:
+    """Run the jobs named on stdin, one per line, one at a time; answer each with a line on stdout.
+
+    A warm launcher saves the interpreter start of one launcher per program. Each job runs in a forked
+    process (namespaces are entered per job); its stdout and stderr go to the job's files.
+    """
+    for line in sys.stdin:
+        job_dir = line.rstrip("\n")
+        pid = os.fork()
+        if pid == 0:
+            status = 1
+            try:
+                for fd, name in ((1, "stdout"), (2, "stderr")):
+                    target = os.open(os.path.join(job_dir, name), os.O_WRONLY | os.O_TRUNC)
+                    os.dup2(target, fd)
+                    os.close(target)
+                run_job(job_dir)
+                status = 0
+            finally:
+                os._exit(status)
+        _, status = os.waitpid(pid, 0)
+        sys.stdout.write(f"{os.waitstatus_to_exitcode(status)}\n")
+        sys.stdout.flush()
+
+
+def main() -> int:
+    if sys.argv[1] == "--serve":
+        serve()
+    else:
+        run_job(sys.argv[1])
     return 0
 
 
