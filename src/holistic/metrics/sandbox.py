@@ -45,8 +45,9 @@ class SandboxLimits:
     file_size_mb: int = 16
     """Largest file (and stdout) the program may write; its private /tmp holds four times this."""
 
-    max_processes: int = 32
-    """Processes the program may have at once (the fork-bomb guard)."""
+    max_processes: int = 8
+    """Processes (and threads) the program may have at once: the fork-bomb guard. With `memory_mb` it bounds
+    what one program can take: max_processes x memory_mb."""
 
 
 @dataclass(frozen=True)

@@ -175,6 +175,12 @@ def _child(
             MS_NOSUID | MS_NODEV,
             f"mode=1777,size={int(config['file_size_mb']) * 4}m",
         )
+        # /run holds the host's service sockets (D-Bus, container runtimes): hidden behind an empty tmpfs.
+        if os.path.isdir("/run") and not os.path.islink("/run"):
+            try:
+                _mount("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=755,size=64k")
+            except OSError:
+                missing.append("hidden /run")
         if uid == 0:
             _expose_interpreter(config["prefix"])
         try:
