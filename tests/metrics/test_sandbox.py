@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from holistic.errors import SandboxError
 from holistic.metrics import sandbox as sandbox_module
 from holistic.metrics.sandbox import Sandbox, SandboxLimits
 
@@ -194,3 +195,10 @@ def test_programs_run_in_parallel_in_order(sandbox):
     jobs = [(f"print({i} * {i})", "") for i in range(12)]
     results = sandbox.run_all(jobs)
     assert [int(r.stdout) for r in results] == [i * i for i in range(12)]
+
+
+def test_a_sandbox_that_cannot_start_programs_is_an_error_not_a_score_of_zero():
+    broken = Sandbox(LIMITS)
+    broken._config["executable"] = "/nonexistent/python3"
+    with pytest.raises(SandboxError, match="cannot run model-written code"):
+        broken.run("print(1)")

@@ -27,6 +27,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from holistic.errors import SandboxError
+
 log = logging.getLogger(__name__)
 
 LAUNCHER = Path(__file__).with_name("sandbox_launcher.py")
@@ -172,6 +174,8 @@ class Sandbox:
             # The launcher enforces the timeout; this only guards against a stuck launcher.
             status = launcher.run(job, self.limits.timeout + 30)
             if status is None:
+                log.warning("a sandbox launcher did not answer within %.0f s; counting the program as failed",
+                            self.limits.timeout + 30)  # fmt: skip
                 launcher.kill()
                 return ProgramResult(None, True, "", "sandbox launcher did not answer")
             self._release(launcher)
@@ -189,12 +193,16 @@ class Sandbox:
             # A program running as uid 65534 may leave files the host cannot delete without a chmod.
             _make_removable(job_dir)
         if not report:
-            return ProgramResult(None, False, stdout, f"sandbox launcher failed ({status}): {stderr}")
+            raise SandboxError(
+                f"cannot run model-written code: the sandbox launcher failed ({status}): {stderr[-300:]}"
+            )
         missing = tuple(report.get("missing", ()))
         _warn_missing(missing)
         if "setup_error" in report:
-            return ProgramResult(
-                None, False, stdout, f"sandbox setup failed: {report['setup_error']}", missing
+            # Not the program's fault (it never started): scoring it 0 would hide a broken setup.
+            raise SandboxError(
+                f"cannot run model-written code: the sandbox failed to start a program ({report['setup_error']}; "
+                f"{NAMESPACES_ENVIRONMENT_VARIABLE}=0 runs without namespaces, see docs/sandbox.md)"
             )
         return ProgramResult(report["returncode"], report["timed_out"], stdout, stderr, missing)
 

@@ -219,7 +219,7 @@ def _child(
     os.dup2(stdin_fd, 0)
     environment = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": work, "TMPDIR": work}
     executable = config["executable"]
-    os.write(report_fd, json.dumps({"missing": missing}).encode())
+    os.write(report_fd, json.dumps({"missing": missing}).encode() + b"\n")
     os.execve(executable, [executable, "-I", "program.py"], environment)
 
 
@@ -264,7 +264,7 @@ def run_job(job_dir: str) -> None:
             _child(config, job_dir, program, stdin_fd, isolated, missing, write_end)
         except BaseException as e:  # noqa: BLE001 - report any setup failure to the host, then die
             error = {"setup_error": f"{type(e).__name__}: {e}", "missing": missing}
-            os.write(write_end, json.dumps(error).encode())
+            os.write(write_end, json.dumps(error).encode() + b"\n")
         os._exit(EXIT_SETUP_FAILED)
     os.close(write_end)
     timed_out = False
@@ -289,9 +289,8 @@ def run_job(job_dir: str) -> None:
     report: dict = {"missing": missing}
     with os.fdopen(read_end, "rb") as pipe:
         data = pipe.read()
-    if data:
-        child_report = json.loads(data)
-        report.update(child_report)  # the child's list starts from the launcher's
+    for line in data.splitlines():  # one JSON object per line; a later one (a setup error) wins
+        report.update(json.loads(line))  # the child's list of missing protections starts from the launcher's
     report.update(
         {
             "returncode": os.waitstatus_to_exitcode(status),
