@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from holistic.cli.run import main as helm_run
+from holistic.run_specs.construct import construct_run_specs
 from holistic.scenarios.code_scenario import reindent_code
-from holistic.specs.construct import construct_run_specs
 from tests.scenarios.scenario_test_helpers import load_instances, request_states, run, stat_means
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
