@@ -170,3 +170,10 @@ def test_apps_output_comparison_tolerates_spacing_and_float_rounding():
     assert not passed("1 2\n0.34\n")
     assert not passed("1 2")
     assert not apps_case_passed(tests, 0, ProgramResult(1, False, "1 2\n0.3333333\n", ""))
+
+
+def test_apps_standard_input_given_as_a_list_of_lines():
+    tests = {"inputs": [["2", "3 4"]], "outputs": [["7"]]}
+    assert apps_jobs(tests, "print(1)") == [("print(1)", "2\n3 4")]
+    solution = "input()\na, b = map(int, input().split())\nprint(a + b)"
+    assert apps_stats(tests, [solution]) == {"test_avg": 1.0, "strict_acc": 1.0}

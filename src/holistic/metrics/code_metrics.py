@@ -111,7 +111,11 @@ def apps_jobs(test_cases: dict, completion: str) -> list[tuple[str, str]]:
     """One (program, stdin) per test case."""
     inputs, fn_name = test_cases.get("inputs", []), test_cases.get("fn_name")
     if not fn_name:
-        return [(completion, case if isinstance(case, str) else str(case)) for case in inputs]
+        # Standard-input cases are strings; a few APPS problems give a list of lines instead.
+        return [
+            (completion, "\n".join(map(str, case)) if isinstance(case, list) else str(case))
+            for case in inputs
+        ]
     driver = (
         "\n\nimport json as _json, sys as _sys\n"
         "_args = _json.loads(_sys.stdin.read())\n"
