@@ -6,10 +6,14 @@ on a shared 2-core machine.
 
 from __future__ import annotations
 
+import errno
+import json
 import logging
 import os
+import shutil
 import socket
 import subprocess
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -202,3 +206,57 @@ def test_a_sandbox_that_cannot_start_programs_is_an_error_not_a_score_of_zero():
     broken._config["executable"] = "/nonexistent/python3"
     with pytest.raises(SandboxError, match="cannot run model-written code"):
         broken.run("print(1)")
+
+
+@needs_namespaces
+@pytest.mark.skipif(
+    os.getuid() != 0 or not shutil.which("setpriv") or not Path("/usr/bin/python3").exists(),
+    reason="needs root (to start the launcher as another user), setpriv and /usr/bin/python3",
+)
+def test_the_launcher_isolates_as_well_when_started_by_an_ordinary_user():
+    """The user-namespace path (holistic not running as root), on this machine's uid 1000."""
+    job = Path(tempfile.mkdtemp(prefix="holistic-sandbox-user-"))
+    try:
+        job.chmod(0o777)
+        config = {**Sandbox(LIMITS)._config, "executable": "/usr/bin/python3", "prefix": "/usr"}
+        (job / "config.json").write_text(json.dumps(config))
+        (job / "stdin").write_text("")
+        (job / "program.py").write_text(
+            "import os, socket\n"
+            "print(os.getuid(), os.getpid())\n"
+            "try:\n"
+            "    open('/var/tmp/holistic-user-planted', 'w')\n"
+            "except OSError as e:\n"
+            "    print(e.errno)\n"
+            "try:\n"
+            "    socket.create_connection(('127.0.0.1', 9), timeout=1)\n"
+            "except OSError as e:\n"
+            "    print(e.errno)\n"
+        )
+        for path in job.iterdir():
+            path.chmod(0o666)
+        command = [
+            "setpriv",
+            "--reuid=1000",
+            "--regid=1000",
+            "--clear-groups",
+            "/usr/bin/python3",
+            "-I",
+            "-S",
+        ]
+        completed = subprocess.run(
+            [*command, str(sandbox_module.LAUNCHER), str(job)], capture_output=True, text=True, timeout=30
+        )
+        report = json.loads((job / "result.json").read_text())
+        assert report["returncode"] == 0 and report["missing"] == [], (
+            report,
+            completed.stdout,
+            completed.stderr,
+        )
+        uid, pid, read_only, unreachable = completed.stdout.split()
+        assert (uid, pid) == ("65534", "1")
+        assert read_only == str(errno.EROFS)
+        assert unreachable == str(errno.ENETUNREACH)
+        assert not Path("/var/tmp/holistic-user-planted").exists()
+    finally:
+        shutil.rmtree(job, ignore_errors=True)
