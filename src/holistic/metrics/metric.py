@@ -28,6 +28,8 @@ class MetricContext:
 
     window_service: WindowService | None
     eval_cache_path: Path | None = None
+    num_threads: int = 1
+    """Workers for metrics that run programs (`--num-threads`)."""
 
 
 @dataclass
