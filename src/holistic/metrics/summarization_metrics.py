@@ -1,0 +1,155 @@
+"""SummarizationMetric (§5.8): ROUGE against the reference summaries and extractiveness of the summary.
+
+Extractiveness is Grusky et al. (2018)'s fragment statistics as SummEval's DataStatsMetric computes them
+(spaCy's English tokenizer, lowercased tokens): coverage, density and compression.
+
+HELM's faithfulness columns need model weights (SummaC's vitc NLI model, QAFactEval, BERTScore's
+deberta-large-mnli) and its HumanEval-* columns need CodaLab's crowd ratings; none ships with holistic. They
+are skipped with one warning that says so and write no stat, so the report shows them as not computed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import NamedTuple
+
+from holistic.adaptation.request_state import RequestState
+from holistic.metrics.metric import Metric, MetricContext
+from holistic.metrics.reference_metrics import rouge_1, rouge_2, rouge_l
+from holistic.metrics.statistic import Stat, metric_name
+from holistic.specs import AdapterSpec
+
+log = logging.getLogger(__name__)
+
+ROUGE = {"rouge_1": rouge_1, "rouge_2": rouge_2, "rouge_l": rouge_l}
+FAITHFULNESS_STATS = ("SummaC", "QAFactEval", "BERTScore-P", "BERTScore-R", "BERTScore-F")
+HUMAN_EVAL_STATS = ("HumanEval-faithfulness", "HumanEval-relevance", "HumanEval-coherence")
+
+_WARNED: set[str] = set()
+
+
+def _warn_once(key: str, message: str) -> None:
+    if key not in _WARNED:
+        _WARNED.add(key)
+        log.warning(message)
+
+
+def remove_braces(text: str) -> str:
+    """HELM strips one leading `{` and one trailing `}` (the scenario's old bracketed format)."""
+    if text.startswith("{"):
+        text = text[1:]
+    if text.endswith("}"):
+        text = text[:-1]
+    return text
+
+
+class Fragment(NamedTuple):
+    summary_start: int
+    text_start: int
+    length: int
+
+
+def extractive_fragments(summary: list[str], text: list[str]) -> list[Fragment]:
+    """Greedy fragments of Grusky et al.: from each summary position, the longest run shared with the text.
+
+    As in the reference implementation, the text scan resumes after the end of each run it found, so a
+    longer run that starts inside a shorter one is not seen (this keeps the published numbers).
+    """
+    fragments = []
+    i = 0
+    while i < len(summary):
+        best: Fragment | None = None
+        j = 0
+        while j < len(text):
+            if summary[i] != text[j]:
+                j += 1
+                continue
+            end_i, end_j = i, j
+            while end_i < len(summary) and end_j < len(text) and summary[end_i] == text[end_j]:
+                end_i += 1
+                end_j += 1
+            if best is None or end_i - i > best.length:
+                best = Fragment(i, j, end_i - i)
+            j = end_j
+        if best is not None:
+            fragments.append(best)
+            i += best.length
+        else:
+            i += 1
+    return fragments
+
+
+class DataStats(NamedTuple):
+    coverage: float
+    density: float
+    compression: float
+
+
+def data_stats(summary_tokens: list[str], text_tokens: list[str]) -> DataStats:
+    """Coverage (share of summary tokens in fragments), density (mean squared fragment length per summary
+    token) and compression (text tokens per summary token); each 0 when the summary is empty."""
+    summary = [t.lower() for t in summary_tokens]
+    text = [t.lower() for t in text_tokens]
+    if not summary:
+        return DataStats(0.0, 0.0, 0.0)
+    lengths = [f.length for f in extractive_fragments(summary, text)]
+    return DataStats(
+        sum(lengths) / len(summary), sum(n * n for n in lengths) / len(summary), len(text) / len(summary)
+    )
+
+
+_TOKENIZER: list[Callable[[str], list[str]]] = []
+
+
+def spacy_tokenizer() -> Callable[[str], list[str]] | None:
+    """spaCy's English tokenizer (the tokenizer of HELM's `en_core_web_sm`; no model weights needed)."""
+    if not _TOKENIZER:
+        try:
+            import spacy
+        except ImportError:
+            return None
+        tokenizer = spacy.blank("en").tokenizer
+        _TOKENIZER.append(lambda text: [token.text for token in tokenizer(text)])
+    return _TOKENIZER[0]
+
+
+class SummarizationMetric(Metric):
+    def __init__(self, task: str, device: str = "cpu") -> None:
+        self.task = task
+        self.device = device
+        _warn_once(
+            "faithfulness",
+            f"SummarizationMetric: {', '.join(FAITHFULNESS_STATS + HUMAN_EVAL_STATS)} not computed: they need "
+            "SummaC/QAFactEval/BERTScore model weights and HELM's human ratings, which holistic does not load",
+        )
+
+    def evaluate_generation(
+        self, adapter_spec: AdapterSpec, request_state: RequestState, context: MetricContext
+    ) -> list[Stat]:
+        result = request_state.result
+        if result is None or not result.completions:
+            return []
+        references = [remove_braces(r.output) for r in request_state.instance.references]
+        article = remove_braces(request_state.instance.input)
+        prediction = remove_braces(result.completions[0].text.strip())
+        stats = [
+            Stat.of(metric_name(name), max(score(ref, prediction) for ref in references))
+            for name, score in ROUGE.items()
+            if references
+        ]
+        tokenize = spacy_tokenizer()
+        if tokenize is None:
+            _warn_once(
+                "spacy",
+                "SummarizationMetric: summarization_coverage, summarization_density and summarization_compression "
+                "not computed: they tokenize with spaCy (pip install 'holistic[summarization]')",
+            )
+            return stats
+        extractive = data_stats(tokenize(prediction), tokenize(article))
+        stats += [
+            Stat.of(metric_name("summarization_coverage"), extractive.coverage),
+            Stat.of(metric_name("summarization_density"), extractive.density),
+            Stat.of(metric_name("summarization_compression"), extractive.compression),
+        ]
+        return stats
