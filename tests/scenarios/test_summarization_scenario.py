@@ -64,7 +64,11 @@ def test_hugging_face_rows_without_train_split_need_zero_in_context_examples(tmp
     scenario.output_path = str(tmp_path / "out" / "scenarios" / "summarization")
     scenario.data_mirror = str(tmp_path / "mirror")
     instances = scenario.get_instances()
-    assert [(i.split, i.input) for i in instances] == [("test", "doc 0"), ("test", "doc 1"), ("test", "doc 2")]
+    assert [(i.split, i.input) for i in instances] == [
+        ("test", "doc 0"),
+        ("test", "doc 1"),
+        ("test", "doc 2"),
+    ]
     with pytest.raises(DataError, match="no train split.*max_train_instances=0"):
         scenario.check_adapter_spec(AdapterSpec(max_train_instances=5))
     scenario.check_adapter_spec(AdapterSpec(max_train_instances=0))

@@ -110,6 +110,7 @@ class Scenario(ABC):
     def check_adapter_spec(self, adapter_spec: AdapterSpec) -> None:
         """Called after `get_instances`: raise a DataError when the data cannot serve this adapter spec
         (e.g. in-context examples requested from a split the data lacks). Most scenarios accept any."""
+        return None
 
     @property
     def definition_path(self) -> str:

@@ -104,13 +104,17 @@ class SummarizationScenario(Scenario):
         if not pickle_path.exists():
             jsonl = self._jsonl_files(tag)
             if jsonl:
-                return {split: [row for p in paths for row in _read_jsonl(p)] for split, paths in jsonl.items()}
+                return {
+                    split: [row for p in paths for row in _read_jsonl(p)] for split, paths in jsonl.items()
+                }
         ensure_file_downloaded(CODALAB.format(bundle), pickle_path, mirror=self.data_mirror)
         try:
             with open(pickle_path, "rb") as f:
                 dataset = pickle.load(f)
         except (pickle.UnpicklingError, EOFError, AttributeError, ImportError) as e:
-            raise DataError(f"{pickle_path} is not HELM's {tag} pickle ({e.__class__.__name__}: {e})") from None
+            raise DataError(
+                f"{pickle_path} is not HELM's {tag} pickle ({e.__class__.__name__}: {e})"
+            ) from None
         if not isinstance(dataset, dict) or not any(split in dataset for split in SPLITS):
             raise DataError(f"{pickle_path} holds no {', '.join(SPLITS)} splits (HELM's {tag}.pk layout)")
         return {split: list(dataset[split]) for split in SPLITS if split in dataset}
