@@ -71,4 +71,4 @@ def test_metric_stats_on_one_summary(caplog):
     assert stats["summarization_density"] == 3.0
     assert stats["summarization_compression"] == 10 / 3
     # Faithfulness and human-evaluation columns are not computed, so no stat is written for them.
-    assert not {"SummaC", "QAFactEval", "BERTScore-F", "HumanEval-faithfulness"} & set(stats)
+    assert not {"summac", "QAFactEval", "BERTScore-F", "HumanEval-faithfulness"} & set(stats)

@@ -23,7 +23,7 @@ from holistic.specs import AdapterSpec
 log = logging.getLogger(__name__)
 
 ROUGE = {"rouge_1": rouge_1, "rouge_2": rouge_2, "rouge_l": rouge_l}
-FAITHFULNESS_STATS = ("SummaC", "QAFactEval", "BERTScore-P", "BERTScore-R", "BERTScore-F")
+FAITHFULNESS_STATS = ("summac", "QAFactEval", "BERTScore-P", "BERTScore-R", "BERTScore-F")
 HUMAN_EVAL_STATS = ("HumanEval-faithfulness", "HumanEval-relevance", "HumanEval-coherence")
 
 _WARNED: set[str] = set()
