@@ -3,9 +3,10 @@
 Extractiveness is Grusky et al. (2018)'s fragment statistics as SummEval's DataStatsMetric computes them
 (spaCy's English tokenizer, lowercased tokens): coverage, density and compression.
 
-HELM's faithfulness columns need model weights (SummaC's vitc NLI model, QAFactEval, BERTScore's
-deberta-large-mnli) and its HumanEval-* columns need CodaLab's crowd ratings; none ships with holistic. They
-are skipped with one warning that says so and write no stat, so the report shows them as not computed.
+QAFactEval and the HumanEval-* crowd ratings are HELM's published scores, looked up per model, instance and
+summary (`summarization_scores.py`). SummaC and BERTScore need model weights that holistic does not load.
+Whatever cannot be had is skipped with one warning that says why and writes no stat, so the report shows it
+as not computed rather than as a number.
 """
 
 from __future__ import annotations
@@ -15,16 +16,17 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from holistic.adaptation.request_state import RequestState
+from holistic.errors import DataError
 from holistic.metrics.metric import Metric, MetricContext
 from holistic.metrics.reference_metrics import rouge_1, rouge_2, rouge_l
 from holistic.metrics.statistic import Stat, metric_name
+from holistic.metrics.summarization_scores import HUMAN_EVAL_ASPECTS, load_human_eval, load_qafacteval
 from holistic.specs import AdapterSpec
 
 log = logging.getLogger(__name__)
 
 ROUGE = {"rouge_1": rouge_1, "rouge_2": rouge_2, "rouge_l": rouge_l}
-FAITHFULNESS_STATS = ("summac", "QAFactEval", "BERTScore-P", "BERTScore-R", "BERTScore-F")
-HUMAN_EVAL_STATS = ("HumanEval-faithfulness", "HumanEval-relevance", "HumanEval-coherence")
+MODEL_BASED_STATS = ("summac", "BERTScore-P", "BERTScore-R", "BERTScore-F")
 
 _WARNED: set[str] = set()
 
@@ -118,11 +120,36 @@ class SummarizationMetric(Metric):
     def __init__(self, task: str, device: str = "cpu") -> None:
         self.task = task
         self.device = device
+        self.qafacteval: dict | None = None
+        self.human_eval: dict | None = None
         _warn_once(
-            "faithfulness",
-            f"SummarizationMetric: {', '.join(FAITHFULNESS_STATS + HUMAN_EVAL_STATS)} not computed: they need "
-            "SummaC/QAFactEval/BERTScore model weights and HELM's human ratings, which holistic does not load",
+            "model-based",
+            f"SummarizationMetric: {', '.join(MODEL_BASED_STATS)} not computed: SummaC (vitc NLI model) and "
+            "BERTScore (deberta) need model weights, which holistic does not load",
         )
+
+    def _published_scores(self, context: MetricContext) -> tuple[dict, dict]:
+        """HELM's QAFactEval scores and crowd ratings for this task, loaded once; {} where unavailable."""
+        if self.qafacteval is None or self.human_eval is None:
+            cache = context.eval_cache_path
+            self.qafacteval, self.human_eval = {}, {}
+            for what, load in (("QAFactEval", load_qafacteval), ("HumanEval-*", load_human_eval)):
+                if cache is None:
+                    continue
+                try:
+                    scores = load(cache, self.task)
+                except DataError as e:
+                    _warn_once(
+                        what,
+                        f"SummarizationMetric: {what} not computed: HELM's published scores are not "
+                        f"available ({e}); place them in {cache}",
+                    )
+                    continue
+                if what == "QAFactEval":
+                    self.qafacteval = scores
+                else:
+                    self.human_eval = scores
+        return self.qafacteval, self.human_eval
 
     def evaluate_generation(
         self, adapter_spec: AdapterSpec, request_state: RequestState, context: MetricContext
@@ -133,7 +160,20 @@ class SummarizationMetric(Metric):
         references = [remove_braces(r.output) for r in request_state.instance.references]
         article = remove_braces(request_state.instance.input)
         prediction = remove_braces(result.completions[0].text.strip())
-        stats = [
+        stats = []
+        # HELM's published scores exist only for the summaries it evaluated, so most lookups find nothing.
+        qafacteval, human_eval = self._published_scores(context)
+        deployment = adapter_spec.model.replace("/", "_")
+        instance_id = request_state.instance.id or ""
+        ratings = [
+            human_eval.get((aspect, deployment, instance_id, prediction)) for aspect in HUMAN_EVAL_ASPECTS
+        ]
+        if all(r is not None for r in ratings):
+            stats += [Stat.of(metric_name(f"HumanEval-{a}"), r) for a, r in zip(HUMAN_EVAL_ASPECTS, ratings)]
+        qafacteval_score = qafacteval.get(deployment, {}).get((instance_id, prediction))
+        if qafacteval_score is not None:
+            stats.append(Stat.of(metric_name("QAFactEval"), float(qafacteval_score)))
+        stats += [
             Stat.of(metric_name(name), max(score(ref, prediction) for ref in references))
             for name, score in ROUGE.items()
             if references
