@@ -134,6 +134,7 @@ def test_published_qafacteval_and_crowd_ratings_are_looked_up(tmp_path):
 def test_unavailable_published_scores_warn_once_and_write_nothing(tmp_path, caplog, monkeypatch):
     caplog.set_level(logging.WARNING)
     monkeypatch.setenv("HOLISTIC_OFFLINE", "1")
+    monkeypatch.delenv("HOLISTIC_METRIC_MODELS", raising=False)
     monkeypatch.setattr("holistic.metrics.summarization_metrics._WARNED", set())
     metric = SummarizationMetric(task="summarization_cnndm")
     context = MetricContext(None, tmp_path / "eval_cache")
@@ -145,3 +146,4 @@ def test_unavailable_published_scores_warn_once_and_write_nothing(tmp_path, capl
     assert sum("QAFactEval not computed" in m for m in messages) == 1
     assert sum("HumanEval-* not computed" in m for m in messages) == 1
     assert sum("BERTScore-F not computed" in m for m in messages) == 1
+    assert sum("summac not computed" in m and "HOLISTIC_METRIC_MODELS" in m for m in messages) == 1

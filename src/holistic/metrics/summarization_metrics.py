@@ -4,7 +4,8 @@ Extractiveness is Grusky et al. (2018)'s fragment statistics as SummEval's DataS
 (spaCy's English tokenizer, lowercased tokens): coverage, density and compression.
 
 QAFactEval and the HumanEval-* crowd ratings are HELM's published scores, looked up per model, instance and
-summary (`summarization_scores.py`). SummaC and BERTScore need model weights that holistic does not load.
+summary (`summarization_scores.py`). SummaC needs an NLI model's weights: it is computed when they are in
+`$HOLISTIC_METRIC_MODELS` (`summac.py`). BERTScore is not computed yet.
 Whatever cannot be had is skipped with one warning that says why and writes no stat, so the report shows it
 as not computed rather than as a number.
 """
@@ -13,20 +14,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from holistic.adaptation.request_state import RequestState
 from holistic.errors import DataError
 from holistic.metrics.metric import Metric, MetricContext
 from holistic.metrics.reference_metrics import rouge_1, rouge_2, rouge_l
 from holistic.metrics.statistic import Stat, metric_name
+from holistic.metrics.summac import MODELS_ENVIRONMENT_VARIABLE, SUMMAC_MODEL, local_model_directory
 from holistic.metrics.summarization_scores import HUMAN_EVAL_ASPECTS, load_human_eval, load_qafacteval
 from holistic.specs import AdapterSpec
 
 log = logging.getLogger(__name__)
 
 ROUGE = {"rouge_1": rouge_1, "rouge_2": rouge_2, "rouge_l": rouge_l}
-MODEL_BASED_STATS = ("summac", "BERTScore-P", "BERTScore-R", "BERTScore-F")
+BERTSCORE_STATS = ("BERTScore-P", "BERTScore-R", "BERTScore-F")
 
 _WARNED: set[str] = set()
 
@@ -122,11 +124,35 @@ class SummarizationMetric(Metric):
         self.device = device
         self.qafacteval: dict | None = None
         self.human_eval: dict | None = None
+        self.summac_directory = local_model_directory(SUMMAC_MODEL)
+        self.summac: Any = None
+        if self.summac_directory is None:
+            _warn_once(
+                "summac",
+                f"SummarizationMetric: summac not computed: it needs the NLI model {SUMMAC_MODEL}; set "
+                f"{MODELS_ENVIRONMENT_VARIABLE}=DIR with the saved model in DIR/{SUMMAC_MODEL}",
+            )
         _warn_once(
-            "model-based",
-            f"SummarizationMetric: {', '.join(MODEL_BASED_STATS)} not computed: SummaC (vitc NLI model) and "
-            "BERTScore (deberta) need model weights, which holistic does not load",
+            "bertscore",
+            f"SummarizationMetric: {', '.join(BERTSCORE_STATS)} not computed: holistic does not compute "
+            "BERTScore (microsoft/deberta-large-mnli embeddings) yet",
         )
+
+    def _summac_score(self, article: str, prediction: str) -> float | None:
+        if self.summac_directory is None:
+            return None
+        if self.summac is None:
+            from holistic.metrics.summac import SummaCZS
+
+            try:
+                self.summac = SummaCZS(self.summac_directory, self.device)
+            except (ImportError, OSError, ValueError) as e:
+                _warn_once(
+                    "summac-load", f"SummarizationMetric: summac not computed: {e.__class__.__name__}: {e}"
+                )
+                self.summac_directory = None
+                return None
+        return self.summac.score(article, prediction)
 
     def _published_scores(self, context: MetricContext) -> tuple[dict, dict]:
         """HELM's QAFactEval scores and crowd ratings for this task, loaded once; {} where unavailable."""
@@ -185,11 +211,14 @@ class SummarizationMetric(Metric):
                 "SummarizationMetric: summarization_coverage, summarization_density and summarization_compression "
                 "not computed: they tokenize with spaCy (pip install 'holistic[summarization]')",
             )
-            return stats
-        extractive = data_stats(tokenize(prediction), tokenize(article))
-        stats += [
-            Stat.of(metric_name("summarization_coverage"), extractive.coverage),
-            Stat.of(metric_name("summarization_density"), extractive.density),
-            Stat.of(metric_name("summarization_compression"), extractive.compression),
-        ]
+        else:
+            extractive = data_stats(tokenize(prediction), tokenize(article))
+            stats += [
+                Stat.of(metric_name("summarization_coverage"), extractive.coverage),
+                Stat.of(metric_name("summarization_density"), extractive.density),
+                Stat.of(metric_name("summarization_compression"), extractive.compression),
+            ]
+        summac = self._summac_score(article, prediction)
+        if summac is not None:
+            stats.append(Stat.of(metric_name("summac"), summac))
         return stats
