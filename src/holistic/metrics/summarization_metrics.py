@@ -5,7 +5,7 @@ Extractiveness is Grusky et al. (2018)'s fragment statistics as SummEval's DataS
 
 QAFactEval and the HumanEval-* crowd ratings are HELM's published scores, looked up per model, instance and
 summary (`summarization_scores.py`). SummaC needs an NLI model's weights: it is computed when they are in
-`$HOLISTIC_METRIC_MODELS` (`summac.py`). BERTScore is not computed yet.
+`$HOLISTIC_METRIC_MODELS` (`summac.py`), and so does BERTScore (`bertscore.py`).
 Whatever cannot be had is skipped with one warning that says why and writes no stat, so the report shows it
 as not computed rather than as a number.
 """
@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 
 from holistic.adaptation.request_state import RequestState
 from holistic.errors import DataError
+from holistic.metrics.bertscore import BERTSCORE_MODEL
 from holistic.metrics.metric import Metric, MetricContext
 from holistic.metrics.reference_metrics import rouge_1, rouge_2, rouge_l
 from holistic.metrics.statistic import Stat, metric_name
@@ -132,11 +133,32 @@ class SummarizationMetric(Metric):
                 f"SummarizationMetric: summac not computed: it needs the NLI model {SUMMAC_MODEL}; set "
                 f"{MODELS_ENVIRONMENT_VARIABLE}=DIR with the saved model in DIR/{SUMMAC_MODEL}",
             )
-        _warn_once(
-            "bertscore",
-            f"SummarizationMetric: {', '.join(BERTSCORE_STATS)} not computed: holistic does not compute "
-            "BERTScore (microsoft/deberta-large-mnli embeddings) yet",
-        )
+        self.bertscore_directory = local_model_directory(BERTSCORE_MODEL)
+        self.bertscore: Any = None
+        if self.bertscore_directory is None:
+            _warn_once(
+                "bertscore",
+                f"SummarizationMetric: {', '.join(BERTSCORE_STATS)} not computed: they need the model "
+                f"{BERTSCORE_MODEL}; set {MODELS_ENVIRONMENT_VARIABLE}=DIR with the saved model in "
+                f"DIR/{BERTSCORE_MODEL}",
+            )
+
+    def _bertscore(self, references: list[str], prediction: str) -> list[float] | None:
+        if self.bertscore_directory is None or not references:
+            return None
+        if self.bertscore is None:
+            from holistic.metrics.bertscore import BERTScorer
+
+            try:
+                self.bertscore = BERTScorer(self.bertscore_directory, self.device)
+            except (ImportError, OSError, ValueError) as e:
+                _warn_once(
+                    "bertscore-load",
+                    f"SummarizationMetric: BERTScore not computed: {e.__class__.__name__}: {e}",
+                )
+                self.bertscore_directory = None
+                return None
+        return list(self.bertscore.score(prediction, references))
 
     def _summac_score(self, article: str, prediction: str) -> float | None:
         if self.summac_directory is None:
@@ -221,4 +243,7 @@ class SummarizationMetric(Metric):
         summac = self._summac_score(article, prediction)
         if summac is not None:
             stats.append(Stat.of(metric_name("summac"), summac))
+        bertscore = self._bertscore(references, prediction)
+        if bertscore is not None:
+            stats += [Stat.of(metric_name(name), value) for name, value in zip(BERTSCORE_STATS, bertscore)]
         return stats
