@@ -16,11 +16,14 @@ pytestmark = [pytest.mark.slow, pytest.mark.model]
 DESCRIPTION = "summarization_xsum:model=huggingface/smollm2-135m-instruct,max_train_instances=0"
 
 
-def test_xsum_runs_and_the_report_shows_summarization_columns(tmp_path: Path, shared_data, caplog):
+def test_xsum_runs_and_the_report_shows_summarization_columns(
+    tmp_path: Path, shared_data, caplog, monkeypatch
+):
     from holistic.cli.run import main as helm_run
     from holistic.cli.summarize import main as helm_summarize
 
     caplog.set_level(logging.WARNING)
+    monkeypatch.delenv("HOLISTIC_METRIC_MODELS", raising=False)
     out = tmp_path / "out"
     argv = ["--run-specs", DESCRIPTION, "--suite", "s", "--max-eval-instances", "3", "-q"]
     argv += ["-o", str(out), "--local-path", str(tmp_path / "env"), "--data-mirror", str(shared_data)]
