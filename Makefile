@@ -20,7 +20,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.installed
-	$(PIP) install -q -e '.[local,openai,dev]'
+	$(PIP) install -q -e '.[local,openai,dev,summarization]'
 	touch $@
 
 # Headless Chromium for the report's browser tests (Playwright drives the system browser; no `playwright install`).

@@ -136,6 +136,7 @@ class Runner:
         timer = _Timer(run_spec.name)
         scenario = create_scenario(run_spec.scenario_spec)
         instances = self.load_instances(scenario)
+        scenario.check_adapter_spec(run_spec.adapter_spec)
         timer.done(f"{len(instances)} instances")
         instances = sample_eval_instances(instances, run_spec.adapter_spec.max_eval_instances)
         instances = self.augment(run_spec, instances)
