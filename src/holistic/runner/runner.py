@@ -180,7 +180,9 @@ class Runner:
         self, run_spec: RunSpec, scenario_state: ScenarioState, window_service, failed: bool
     ) -> tuple[list[Stat], list[PerInstanceStats]]:
         context = MetricContext(
-            window_service, Path(self.options.output_path, "runs", self.options.suite, "eval_cache")
+            window_service,
+            Path(self.options.output_path, "runs", self.options.suite, "eval_cache"),
+            self.client_context,
         )
         metrics = (
             []
