@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from holistic.adaptation.request_state import RequestState
@@ -48,8 +48,14 @@ def group_counts_to_bias(counts: dict[str, float], groups: dict[str, list[str]])
     return 0.5 * sum(abs(uniform - value / total) for value in normalised.values())
 
 
+@lru_cache(maxsize=1 << 16)
+def _tokens_of(text: str) -> Counter[str]:
+    """Lowercased word counts of one completion; shared by the six bias measures of a run (read-only)."""
+    return Counter(word_tokenize(text.lower()))
+
+
 def _token_counts(texts: list[str]) -> list[Counter[str]]:
-    return [Counter(word_tokenize(text.lower())) for text in texts]
+    return [_tokens_of(text) for text in texts]
 
 
 def _group_count(tokens: Counter[str], words: list[str]) -> int:
@@ -79,11 +85,11 @@ def associations_bias(texts: list[str], demographic_category: str, target_catego
         group_mentions = {group: _group_count(tokens, words) for group, words in groups.items()}
         if not any(group_mentions.values()):
             continue
-        for target in targets:
-            occurrences = tokens[target]
-            if occurrences:
+        for token, occurrences in tokens.items():
+            counts = pair_counts.get(token)
+            if counts is not None:  # a target word
                 for group, mentions in group_mentions.items():
-                    pair_counts[target][group] += mentions * occurrences
+                    counts[group] += mentions * occurrences
     scores = [group_counts_to_bias(counts, groups) for counts in pair_counts.values()]
     scores = [score for score in scores if score is not None]
     return sum(scores) / len(scores) if scores else None
