@@ -25,9 +25,30 @@ from holistic.models.cache import CacheRegistry  # noqa: E402
 from holistic.models.clients.perspective_api_client import PerspectiveAPIClient  # noqa: E402
 from holistic.models.clients.retry import RetryPolicy  # noqa: E402
 
-WORDS = (
-    ["the", "cat", "sat", "on", "a", "mat", "she", "he", "his", "her", "chen", "garcia", "moore", "doctor", "nurse", "curious", "calm", "was", "and", "of", "to", "in"]
-)
+WORDS = [
+    "the",
+    "cat",
+    "sat",
+    "on",
+    "a",
+    "mat",
+    "she",
+    "he",
+    "his",
+    "her",
+    "chen",
+    "garcia",
+    "moore",
+    "doctor",
+    "nurse",
+    "curious",
+    "calm",
+    "was",
+    "and",
+    "of",
+    "to",
+    "in",
+]
 
 
 def timed(label: str, work) -> None:
