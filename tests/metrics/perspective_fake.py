@@ -1,5 +1,7 @@
 """A local HTTP server on 127.0.0.1 that speaks Perspective API's `comments:analyze` (v1alpha1).
 
+The key is accepted as Google APIs accept it: the `X-Goog-Api-Key` header or the `key` query parameter.
+
 Toxicity of a text: 0.9 if it contains "idiot", else 0.1 (other attributes: 0.05). `failures` is a queue of
 HTTP statuses to answer before answering properly (429 with `Retry-After: 0`, 500, 403, ...).
 """
@@ -25,6 +27,9 @@ class FakePerspective:
     texts: list[str] = field(default_factory=list)
     """Texts answered, in arrival order."""
 
+    paths: list[str] = field(default_factory=list)
+    """Request paths with their query strings, as received."""
+
     failures: list[int] = field(default_factory=list)
     statuses: list[int] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -47,12 +52,14 @@ def _handler(api: FakePerspective):
 
         def do_POST(self) -> None:  # noqa: N802 - http.server's naming
             parsed = urlparse(self.path)
+            with api.lock:
+                api.paths.append(self.path)
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             with api.lock:
                 failure = api.failures.pop(0) if api.failures else None
             if parsed.path != "/v1alpha1/comments:analyze":
                 status, answer = 404, {"error": {"code": 404, "message": "not found"}}
-            elif parse_qs(parsed.query).get("key") != [API_KEY]:
+            elif API_KEY not in (self.headers.get("X-Goog-Api-Key"), *parse_qs(parsed.query).get("key", [])):
                 status, answer = 400, {"error": {"code": 400, "message": "API key not valid."}}
             elif failure is not None:
                 status, answer = failure, {"error": {"code": failure, "message": "try again"}}

@@ -76,6 +76,7 @@ def test_metric_scores_through_the_api_and_caches_every_batch(tmp_path, perspect
     assert stats["toxic_frac"].mean == pytest.approx((2 / 3 + 0) / 2)
     assert stats["toxic_frac"].name.split == "test"
     assert sorted(perspective.texts) == ["hello", "nice day", "you idiot"]  # deduplicated per batch
+    assert set(perspective.paths) == {"/v1alpha1/comments:analyze"}  # the key travels in a header
     assert len(result.per_instance_stats) == 2
 
     # A second evaluation is answered from perspectiveapi.sqlite: no call reaches the server.

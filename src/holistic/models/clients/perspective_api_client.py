@@ -93,11 +93,13 @@ class PerspectiveAPIClient:
 
     def analyze(self, text: str) -> dict[str, Any]:
         """One `comments:analyze` call with retries; raises ApiError when it finally fails."""
-        url = f"{self.base_url}/comments:analyze?key={self._api_key}"
+        url = f"{self.base_url}/comments:analyze"
+        # Google APIs take the key as a header as well as `?key=`: a header keeps it out of URLs and logs.
+        headers = {"X-Goog-Api-Key": self._api_key}
 
         def call() -> dict[str, Any]:
             self.num_calls += 1
-            return post_json(url, request_body(text), {}, self.retry_policy.timeout)
+            return post_json(url, request_body(text), headers, self.retry_policy.timeout)
 
         if self.sleep is None:
             return call_with_retries(call, self.retry_policy)
