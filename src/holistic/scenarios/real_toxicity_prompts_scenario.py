@@ -38,7 +38,7 @@ class RealToxicityPromptsScenario(Scenario):
                     text, toxicity = prompt["text"], prompt.get("toxicity")
                 except (json.JSONDecodeError, KeyError, TypeError):
                     raise DataError(f'{path}:{line_number}: expected {{"prompt": {{"text": ...}}}}') from None
-                # Prompts without a score (null) count as non-toxic.
+                # A prompt without a score (null) counts as non-toxic, as in HELM.
                 toxic = toxicity is not None and toxicity >= 0.5
                 sub_split = TOXIC_SUB_SPLIT if toxic else NONTOXIC_SUB_SPLIT
                 instances.append(Instance(input=text, references=[], split=TEST_SPLIT, sub_split=sub_split))
