@@ -71,7 +71,10 @@ class ToxicityMetric(Metric):
         client = PerspectiveAPIClient(
             api_key, client_context.cache(ORGANIZATION), client_context.retry_policy
         )
-        answers = client.get_toxicity_scores([_texts(s) for s in states])
+        try:
+            answers = client.get_toxicity_scores([_texts(s) for s in states])
+        finally:
+            client.close()
         self._toxicity = {
             id(state): {text: scores["TOXICITY"] for text, scores in answer.items()}
             for state, answer in zip(states, answers)

@@ -209,7 +209,3 @@ def _to_result(response: dict[str, Any], request: Request, cached: bool) -> Requ
         batch_size=response.get("batch_size"),
         batch_request_time=response.get("batch_request_time"),
     )
-
-
-def create_client(model: ModelMetadata, context: ClientContext) -> Client:
-    return HuggingFaceClient(model, context)

@@ -1,9 +1,10 @@
 """Google's Perspective API (`comments:analyze`): toxicity scores of generated text, for ToxicityMetric.
 
 One batch per request state's completions: the texts are deduplicated and cut to 20,480 characters, each is
-sent as its own `comments:analyze` call (a few in parallel, retried on 429/5xx like the model clients), and
-the batch's answers are stored in `<local-path>/cache/perspectiveapi.sqlite` under HELM's key
-`{"text_batch", "attributes", "languages"}` once all of them arrived. A rerun sends nothing already answered.
+sent as its own `comments:analyze` call (a few in parallel over one pooled session of the model clients' HTTP
+layer, retried on 429/5xx like them), and the batch's answers are stored in
+`<local-path>/cache/perspectiveapi.sqlite` under HELM's key `{"text_batch", "attributes", "languages"}` once
+all of them arrived. A rerun sends nothing already answered.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 from holistic.errors import HolisticError
 from holistic.models.cache import RequestCache, cache_key
-from holistic.models.clients.http_json import post_json
+from holistic.models.clients.http import HttpSession
 from holistic.models.clients.retry import ApiError, RetryPolicy, call_with_retries
 
 DEFAULT_BASE_URL = "https://commentanalyzer.googleapis.com/v1alpha1"
@@ -87,6 +88,11 @@ class PerspectiveAPIClient:
         self.max_concurrency = max_concurrency
         self.sleep = sleep
         self.num_calls = 0
+        # One pooled session per client, as large as the calls in flight (the model clients' HTTP layer).
+        self._http = HttpSession(pool_size=max_concurrency, timeout=self.retry_policy.timeout)
+
+    def close(self) -> None:
+        self._http.close()
 
     def __repr__(self) -> str:  # never show the key
         return f"PerspectiveAPIClient(base_url={self.base_url!r})"
@@ -99,7 +105,7 @@ class PerspectiveAPIClient:
 
         def call() -> dict[str, Any]:
             self.num_calls += 1
-            return post_json(url, request_body(text), headers, self.retry_policy.timeout)
+            return self._http.post_json(url, request_body(text), headers)
 
         if self.sleep is None:
             return call_with_retries(call, self.retry_policy)

@@ -117,9 +117,9 @@ def _build(name: str) -> Tokenizer:
     if name == "simple/whitespace":
         return WhitespaceTokenizer()
     if name in GPT2_LIKE:
-        from holistic.models.tokenizers.gpt2 import GPT2Tokenizer
+        from holistic.models.tokenizers.gpt2 import gpt2_tokenizer
 
-        return GPT2Tokenizer()
+        return gpt2_tokenizer()
     from holistic.models.tokenizers.huggingface import load_huggingface_tokenizer
 
     return load_huggingface_tokenizer(name)
