@@ -6,7 +6,7 @@ import holistic.scenarios.copyright_scenario as module
 from holistic.errors import DescriptionError
 from holistic.metrics.metric import create_metric
 from holistic.run_specs import build_run_spec
-from tests.scenarios.scenario_test_helpers import load_instances, serve_directory
+from tests.helpers import load_instances, serve_directory
 
 CLASS = "helm.benchmark.scenarios.copyright_scenario.CopyrightScenario"
 BOOKS = {

@@ -5,7 +5,7 @@ import tarfile
 
 import holistic.scenarios.real_toxicity_prompts_scenario as module
 from holistic.run_specs import build_run_spec
-from tests.scenarios.scenario_test_helpers import load_instances, serve_directory
+from tests.helpers import load_instances, serve_directory
 
 CLASS = "helm.benchmark.scenarios.real_toxicity_prompts_scenario.RealToxicityPromptsScenario"
 TOXICITIES = [0.9, 0.1, 0.5, None, 0.49]
