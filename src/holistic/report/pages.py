@@ -11,6 +11,7 @@ from holistic.report.runs import Agg, RunInfo
 from holistic.report.schema import MetricMatcher, RunGroup, Schema
 from holistic.report.svg import bar_chart, heatmap, scatter
 from holistic.report.tables import (
+    NOT_COMPUTED,
     Table,
     file_stem,
     format_value,
@@ -181,7 +182,7 @@ def write_index_page(
             ]
             cells += [f"<td>{e(row[2].value)}</td>"]
             cells += [
-                f'<td class=num data-value="{c.value if c.value is not None else ""}">{e(format_value(c.value))}</td>'
+                f'<td class=num data-value="{c.value if c.value is not None else ""}">{e(NOT_COMPUTED if c.not_computed else format_value(c.value))}</td>'
                 for c in row[3:]
             ]
             rows.append("<tr>" + "".join(cells) + "</tr>")

@@ -12,7 +12,7 @@ from holistic.report.html import e, page, run_slug, write_page
 from holistic.report.jsonfast import dumps_bytes
 from holistic.report.runs import RunInfo
 from holistic.report.schema import Schema
-from holistic.report.tables import file_stem, format_value, model_display_name
+from holistic.report.tables import NOT_COMPUTED, file_stem, format_value, model_display_name
 
 RAW_FILES = (
     "run_spec.json",
@@ -65,7 +65,12 @@ def write_run_page(
         ),
         ("Groups", ", ".join(groups) or "none"),
         *(
-            [("Main metric", f"{e(main_metric)} = <strong>{e(format_value(main_value))}</strong>")]
+            [
+                (
+                    "Main metric",
+                    f"{e(main_metric)} = <strong>{e(NOT_COMPUTED if main_value is None else format_value(main_value))}</strong>",
+                )
+            ]
             if main_metric
             else []
         ),

@@ -221,6 +221,7 @@ class Runner:
             window_service,
             Path(self.options.output_path, "runs", self.options.suite, "eval_cache"),
             num_threads=self.options.num_threads,
+            client_context=self.client_context,
         )
         metrics = (
             []
