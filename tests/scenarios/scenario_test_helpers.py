@@ -23,10 +23,17 @@ def load_instances(class_name: str, args: dict, output: Path, mirror: Path | Non
     return [instance.with_id(f"id{i}") for i, instance in enumerate(scenario.get_instances())]
 
 
-def run(tmp_path: Path, description: str, mirror: Path | None, max_eval_instances: int = 10) -> Path:
+def run(
+    tmp_path: Path,
+    description: str,
+    mirror: Path | None,
+    max_eval_instances: int = 10,
+    helm_version: str | None = None,
+) -> Path:
     """Run one description with helm-run; returns the run directory (asserts exactly one run)."""
     output = tmp_path / "out"
     argv = ["--run-specs", description, "--suite", "test", "--max-eval-instances", str(max_eval_instances)]
+    argv += ["--helm-version", helm_version] if helm_version else []
     argv += ["--output-path", str(output), "--local-path", str(tmp_path / "prod_env"), "--quiet"]
     if mirror is not None:
         argv += ["--data-mirror", str(mirror)]

@@ -101,8 +101,13 @@ def test_run_spec_and_bad_subject():
     spec = build_run_spec("bbq", {"subject": "Age"})
     assert spec.name == "bbq:subject=Age,method=multiple_choice_joint"
     assert [m.class_name for m in spec.metric_specs][0] == "helm.benchmark.bbq_metrics.BBQMetric"
-    with pytest.raises(DescriptionError, match="unknown BBQ subject 'age' \\(one of all, Age, "):
-        build_run_spec("bbq", {"subject": "age"})
+    with pytest.raises(DescriptionError, match="unknown BBQ subject 'ages' \\(one of all, Age, "):
+        build_run_spec("bbq", {"subject": "ages"})
+    # HELM v0.1.0's own conf writes the subjects in lower case; the name keeps the spelling given.
+    assert (
+        build_run_spec("bbq", {"subject": "race_x_SES"}).name
+        == "bbq:subject=race_x_SES,method=multiple_choice_joint"
+    )
 
 
 def test_full_prompt_on_fixture(tmp_path):

@@ -16,6 +16,7 @@ from holistic.adaptation import ScenarioState, get_adapter
 from holistic.adaptation.sampling import sample_eval_instances
 from holistic.errors import DataError, HolisticError
 from holistic.execution import Executor
+from holistic.helm_version import current as current_profile
 from holistic.metrics import MetricContext, Stat, create_metric
 from holistic.metrics.statistic import PerInstanceStats
 from holistic.metrics.tokens_metric import TokensMetric
@@ -24,7 +25,13 @@ from holistic.models.clients import ClientContext
 from holistic.models.credentials import load_credentials
 from holistic.models.deployments import load_model_deployments
 from holistic.models.window_service import get_window_service
-from holistic.runner.outputs import RunWriter, is_complete, run_directory, write_suite_files
+from holistic.runner.outputs import (
+    RunWriter,
+    is_complete,
+    recorded_helm_version,
+    run_directory,
+    write_suite_files,
+)
 from holistic.scenarios import create_scenario
 from holistic.scenarios.base import Instance, Scenario
 from holistic.scenarios.download import data_mirror
@@ -101,7 +108,10 @@ class Runner:
     def run_one(self, run_spec: RunSpec) -> RunOutcome:
         directory = run_directory(self.options.output_path, self.options.suite, run_spec)
         if self.options.skip_completed_runs and is_complete(directory):
-            return RunOutcome(run_spec, "skipped", "already complete", directory)
+            recorded = recorded_helm_version(directory)
+            if recorded in (None, current_profile().version):
+                return RunOutcome(run_spec, "skipped", "already complete", directory)
+            log.info("  rerunning: %s was written with --helm-version %s", directory, recorded)
         timer = _Timer(run_spec.name)
         scenario = create_scenario(run_spec.scenario_spec)
         instances = self.load_instances(scenario)
