@@ -160,8 +160,8 @@ def run_entries(args: argparse.Namespace, entries: list[tuple[str, int, list[str
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
     from holistic.errors import HolisticError
     from holistic.helm_version import set_helm_version
-    from holistic.runner.runner import Runner, RunnerOptions, apply_overrides
     from holistic.specs.construct import construct_run_specs
+    from holistic.specs.overrides import apply_overrides
 
     set_helm_version(args.helm_version)  # before any RunSpec is built
     if args.json and not args.list_runs:
@@ -214,6 +214,8 @@ def run_entries(args: argparse.Namespace, entries: list[tuple[str, int, list[str
             print("There were no RunSpecs or they got filtered out.", file=sys.stderr)
         return status
 
+    from holistic.runner.runner import Runner, RunnerOptions
+
     options = RunnerOptions(
         suite=args.suite,
         output_path=args.output_path,
@@ -250,11 +252,9 @@ def run_entries(args: argparse.Namespace, entries: list[tuple[str, int, list[str
 def list_runs(run_specs: list, as_json: bool) -> None:
     """Names (or run_spec.json objects) on stdout, one per line; the count on stderr so pipes stay clean."""
     if as_json:
-        import json
+        from holistic.jsonio import compact_lines_without_nones
 
-        from holistic.jsonio import asdict_without_nones
-
-        lines = [json.dumps(asdict_without_nones(r)) for r in run_specs]
+        lines = list(compact_lines_without_nones(run_specs))
     else:
         lines = [r.name for r in run_specs]
     if lines:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import logging
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from holistic.adaptation import ScenarioState, get_adapter
@@ -36,6 +36,7 @@ from holistic.scenarios import create_scenario
 from holistic.scenarios.base import Instance, Scenario
 from holistic.scenarios.download import data_mirror
 from holistic.specs import RunSpec
+from holistic.specs.overrides import apply_overrides  # noqa: F401 (its former home)
 
 log = logging.getLogger("holistic")
 
@@ -206,19 +207,3 @@ class Runner:
             stats.extend(result.aggregated_stats)
             per_instance.extend(result.per_instance_stats)
         return stats, per_instance
-
-
-def apply_overrides(
-    run_spec: RunSpec,
-    max_eval_instances: int | None,
-    num_train_trials: int | None,
-    groups: list[str] | None = None,
-) -> RunSpec:
-    """Command-line overrides applied after expansion (§1.4)."""
-    adapter_spec = run_spec.adapter_spec
-    if max_eval_instances is not None:
-        adapter_spec = replace(adapter_spec, max_eval_instances=max_eval_instances)
-    if num_train_trials is not None or adapter_spec.max_train_instances == 0:
-        trials = 1 if adapter_spec.max_train_instances == 0 else num_train_trials
-        adapter_spec = replace(adapter_spec, num_train_trials=trials)
-    return replace(run_spec, adapter_spec=adapter_spec, groups=run_spec.groups + list(groups or []))
