@@ -129,3 +129,12 @@ def test_runs_on_shared_data(tmp_path, shared_data):
     states = request_states(run(tmp_path, "bbq:subject=Religion,model=simple/model1", shared_data, 5))
     assert len(states) == 5 and all(s["instance"]["split"] == "test" for s in states)
     assert all(len(s["output_mapping"]) == 3 for s in states)
+
+
+def test_lower_case_subject_of_helm_0_1_0_conf_reads_the_data_file(tmp_path):
+    # HELM v0.1.0's run_specs.conf writes bbq:subject=age, race_x_SES, ...; the files are Age.jsonl, ...
+    rows = [row(i) for i in range(3)]
+    mirror = write_fixture(tmp_path / "mirror", {"Age": rows})
+    lower = load_instances(CLASS, {"subject": "age"}, tmp_path / "lower", mirror)
+    exact = load_instances(CLASS, {"subject": "Age"}, tmp_path / "exact", mirror)
+    assert len(lower) == 3 and [i.input for i in lower] == [i.input for i in exact]

@@ -194,3 +194,17 @@ def test_list_runs_json_is_run_spec_json(shared_reference, capsys):
     for key in ("scenario_spec", "metric_specs", "groups"):
         assert run_spec[key] == helm[key], key
     assert run_spec["adapter_spec"] == {k: v for k, v in helm["adapter_spec"].items() if v is not None}
+
+
+def test_raft_builds_where_helm_0_1_0_needs_a_download(shared_reference):
+    """HELM v0.1.0 fetches raft's prompt settings while building the RunSpec (it fails offline); holistic
+    bundles them, so the paper's raft entries build, with the names of HELM's scheme."""
+    root = _helm_0_1(shared_reference)
+    raft = sorted(d for d in _unbuildable(root, "run_specs") if d.startswith("raft:"))
+    assert len(raft) == 11
+    for description in raft:
+        run_specs = construct_run_specs(description)
+        subset = parse_description(description).args["subset"]
+        assert run_specs and all(r.name.startswith(f"raft:subset={subset},model=") for r in run_specs)
+        assert all(",data_augmentation=canonical" in r.name for r in run_specs)
+        assert all(r.adapter_spec.instructions for r in run_specs)
