@@ -61,7 +61,7 @@ def test_compact_lines_equal_json_dumps_of_asdict_without_nones():
     import json
 
     from holistic.jsonio import asdict_without_nones, compact_lines_without_nones
-    from holistic.specs.construct import construct_run_specs
+    from holistic.run_specs.construct import construct_run_specs
 
     run_specs = construct_run_specs("boolq:model=openai/davinci,data_augmentation=canonical")
     run_specs += construct_run_specs("mmlu:subject=anatomy,model=simple/model1")
@@ -70,3 +70,31 @@ def test_compact_lines_equal_json_dumps_of_asdict_without_nones():
     assert list(compact_lines_without_nones(run_specs)) == expected
     # Shared sub-objects (the same MetricSpec in two RunSpecs) are written in full each time.
     assert list(compact_lines_without_nones([run_specs[1], run_specs[1]])) == [expected[1]] * 2
+
+
+def test_one_converter_reads_run_records_and_the_report_schema():
+    import datetime
+
+    from holistic.report.schema import parse_schema
+    from holistic.specs import MetricSpec, RunSpec, ScenarioSpec
+
+    run_spec = RunSpec(
+        "mmlu:subject=anatomy,model=simple_model1",
+        ScenarioSpec("helm.benchmark.scenarios.mmlu_scenario.MMLUScenario", {"subject": "anatomy"}),
+        AdapterSpec(method="multiple_choice_joint", stop_sequences=["\n"]),
+        [MetricSpec("helm.benchmark.basic_metrics.BasicMetric", {"names": ["exact_match"]})],
+    )
+    record = json.loads(dumps(run_spec))
+    record["field_added_by_a_newer_helm"] = 1  # ignored, not an error
+    assert from_dict(RunSpec, record) == run_spec
+    schema = parse_schema(
+        {
+            "models": [{"name": "a/b", "display_name": "B", "release_date": datetime.date(2022, 11, 1)}],
+            "metric_groups": [
+                {"name": "g", "display_name": "G", "metrics": [{"name": "exact_match", "split": "test"}]}
+            ],
+        }
+    )
+    assert schema.models[0].release_date == "2022-11-01"
+    assert isinstance(schema.metric_groups[0].metrics, tuple)
+    assert schema.metric_groups[0].metrics[0].name == "exact_match"

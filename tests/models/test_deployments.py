@@ -89,8 +89,8 @@ def test_unknown_model_names_say_what_would_be_valid():
 
 def test_missing_key_names_the_key_and_where_and_cached_requests_need_none(tmp_path, monkeypatch):
     from holistic.models.cache import CacheRegistry
+    from holistic.models.clients import create_client
     from holistic.models.clients.base import ClientContext
-    from holistic.models.clients.openai_client import create_client
     from holistic.models.credentials import load_credentials
 
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)

@@ -19,8 +19,8 @@ from holistic.cli.present import main as helm_present
 from holistic.errors import UnknownNameError
 from holistic.jsonio import asdict_with_nones
 from holistic.run_specs import run_spec_names
+from holistic.run_specs.construct import construct_run_specs
 from holistic.specs.conf import read_run_entries
-from holistic.specs.construct import construct_run_specs
 from holistic.specs.description import parse_description
 
 CONFS = ("run_specs", "run_specs_extra", "run_specs_big_bench_lite", "run_specs_gpu",

@@ -160,7 +160,7 @@ def run_entries(args: argparse.Namespace, entries: list[tuple[str, int, list[str
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
     from holistic.errors import HolisticError
     from holistic.helm_version import set_helm_version
-    from holistic.specs.construct import construct_run_specs
+    from holistic.run_specs.construct import construct_run_specs
     from holistic.specs.overrides import apply_overrides
 
     set_helm_version(args.helm_version)  # before any RunSpec is built

@@ -3,7 +3,6 @@ JSON and truncated bodies. Every request ends as a success after retries or as a
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import subprocess
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from holistic.models.clients import create_client
 from holistic.models.registry import get_model
 from holistic.models.request import Request
 from tests.models.clients.api_fakes import FAST_RETRIES, Reply
@@ -43,9 +43,7 @@ def client_for(kind: str, fake_api, make_context, retry=FAST_RETRIES):
         {key: "k-secret-value"}, {model_name: {"base_url": fake_api.url + base}}, retry=retry
     )
     model = get_model(model_name)
-    client = importlib.import_module(f"holistic.models.clients.{model.client}_client").create_client(
-        model, context
-    )
+    client = create_client(model, context)
     waits: list[float] = []
     client.sleep = waits.append
     return client, Request(model=model_name, prompt="Say ok", max_tokens=1), good, waits

@@ -45,7 +45,7 @@ def helm_run(tmp_path: Path, description: str, *extra: str) -> int:
 
 
 def test_completion_greedy_with_logprobs_and_cache(llama_server, make_context):
-    from holistic.models.clients.openai_client import create_client
+    from holistic.models.clients import create_client
     from holistic.models.registry import get_model
 
     deploy("local/smollm2-direct", llama_server)
@@ -87,7 +87,7 @@ def test_server_tokenizer_round_trips_and_fits_the_window(llama_server, make_con
 
 
 def test_echo_is_refused_with_a_clear_error_instead_of_scoring_at_chance(llama_server, make_context):
-    from holistic.models.clients.openai_client import create_client
+    from holistic.models.clients import create_client
     from holistic.models.registry import get_model
 
     deploy("local/smollm2-echo", llama_server)

@@ -3,11 +3,11 @@ parses a response in that provider's documented format (logprobs, finish reasons
 
 from __future__ import annotations
 
-import importlib
 import logging
 
 import pytest
 
+from holistic.models.clients import create_client
 from holistic.models.registry import get_model
 from holistic.models.request import Request
 from tests.models.clients.api_fakes import Reply
@@ -17,9 +17,7 @@ SECRET = "sk-test-0123456789abcdef"
 
 def make_client(model_name: str, context):
     model = get_model(model_name)
-    return importlib.import_module(f"holistic.models.clients.{model.client}_client").create_client(
-        model, context
-    )
+    return create_client(model, context)
 
 
 def no_secret_anywhere(caplog, result) -> None:
@@ -179,7 +177,7 @@ def test_openai_compatible_chat_request_and_parse(fake_api, make_context, tmp_pa
     result = make_client("myserver/chat-model", make_context()).make_request(request)
     (sent,) = fake_api.posts()
     assert sent.path == "/v1/chat/completions"
-    assert sent.headers["authorization"] == "Bearer EMPTY"  # a self-hosted server without a key
+    assert "authorization" not in sent.headers  # a self-hosted server without a key gets none
     assert sent.body == {
         "model": "served-name", "messages": [{"role": "user", "content": "Sky colour?"}], "temperature": 0.0, "n": 1,
         "max_tokens": 3, "top_p": 1, "presence_penalty": 0, "frequency_penalty": 0, "stop": ["\n"], "logprobs": True, "top_logprobs": 2,

@@ -1,4 +1,8 @@
-"""Model clients, one module per client (`<name>_client.py`), imported only when a run needs them."""
+"""Model clients, one module per client (`<name>_client.py`), imported only when a run needs them.
+
+`create_client` is the one factory: a model's `client` name (the registry's, or model_deployments.yaml's)
+names a class below, whose constructor takes (ModelMetadata, ClientContext).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,38 @@ import threading
 
 from holistic.models.clients.base import Client, ClientContext
 
-__all__ = ["Client", "ClientContext", "get_client"]
+__all__ = ["CLIENT_CLASSES", "Client", "ClientContext", "client_class", "create_client", "get_client"]
+
+# Client name -> class in `holistic.models.clients.<name>_client` (looked up only when a run needs it).
+CLIENT_CLASSES = {
+    "simple": "SimpleClient",
+    "huggingface": "HuggingFaceClient",
+    "openai": "OpenAIClient",
+    "gooseai": "GooseAIClient",
+    "together": "TogetherClient",
+    "microsoft": "MicrosoftClient",
+    "anthropic": "AnthropicClient",
+    "cohere": "CohereClient",
+    "ai21": "AI21Client",
+}
 
 _LOCK = threading.Lock()
 _CLIENTS: dict[tuple[int, str], Client] = {}
+
+
+def client_class(name: str) -> type[Client]:
+    """The class of client `name`, importing its module (and only its module)."""
+    if name not in CLIENT_CLASSES:
+        from holistic.errors import ConfigError, one_of
+
+        raise ConfigError(f"unknown client '{name}' ({one_of(sorted(CLIENT_CLASSES), name)})")
+    module = importlib.import_module(f"holistic.models.clients.{name}_client")
+    return getattr(module, CLIENT_CLASSES[name])
+
+
+def create_client(model, context: ClientContext) -> Client:
+    """A new client for `model` (a ModelMetadata)."""
+    return client_class(model.client)(model, context)
 
 
 def get_client(model_name: str, context: ClientContext) -> Client:
@@ -21,6 +53,5 @@ def get_client(model_name: str, context: ClientContext) -> Client:
     key = (id(context), model.name)
     with _LOCK:
         if key not in _CLIENTS:
-            module = importlib.import_module(f"holistic.models.clients.{model.client}_client")
-            _CLIENTS[key] = module.create_client(model, context)
+            _CLIENTS[key] = create_client(model, context)
         return _CLIENTS[key]

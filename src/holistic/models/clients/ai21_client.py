@@ -9,9 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from holistic.models.clients.api_client import ApiClient, Response, require_fields, with_random
-from holistic.models.clients.base import ClientContext
-from holistic.models.clients.http_json import post_json
-from holistic.models.registry import ModelMetadata
 from holistic.models.request import Request, RequestResult, Sequence, Token, truncate_sequence
 
 
@@ -42,7 +39,7 @@ class AI21Client(ApiClient):
         url = str(self.options.get("completion_url") or f"{self.base_url}/{request.engine}/complete")
 
         def call() -> Response:
-            return post_json(
+            return self.http.post_json(
                 url, raw, {"Authorization": f"Bearer {self.api_key()}"}, self.retry_policy.timeout
             )
 
@@ -99,10 +96,6 @@ def concatenate(prompt: Sequence, completion: Sequence) -> Sequence:
     )
 
 
-def create_client(model: ModelMetadata, context: ClientContext) -> AI21Client:
-    return AI21Client(model, context)
-
-
 # AI21 tokenizes at most this many characters per call; longer texts go in chunks.
 TOKENIZE_CHUNK = 40_000
 
@@ -115,7 +108,7 @@ def tokenize(client: AI21Client, text: str) -> list[str]:
         url = f"{client.base_url}/tokenize"
 
         def call(chunk: str = chunk, url: str = url) -> Response:
-            return post_json(
+            return client.http.post_json(
                 url,
                 {"text": chunk},
                 {"Authorization": f"Bearer {client.api_key()}"},

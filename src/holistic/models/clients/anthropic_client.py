@@ -11,9 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from holistic.models.clients.api_client import ApiClient, Response, require_fields, with_random
-from holistic.models.clients.base import ClientContext
-from holistic.models.clients.http_json import post_json
-from holistic.models.registry import ModelMetadata
 from holistic.models.request import Request, RequestResult, Sequence, Token, truncate_sequence
 
 API_VERSION = "2023-06-01"
@@ -62,7 +59,7 @@ class AnthropicClient(ApiClient):
         headers = {"x-api-key": self.api_key() or "", "anthropic-version": API_VERSION}
 
         def call() -> Response:
-            return post_json(f"{self.base_url}/messages", body, headers, self.retry_policy.timeout)
+            return self.http.post_json(f"{self.base_url}/messages", body, headers, self.retry_policy.timeout)
 
         completions: list[Sequence] = []
         all_cached, request_time, request_datetime = True, 0.0, None
@@ -93,7 +90,3 @@ class AnthropicClient(ApiClient):
             tokens=tokens,
             finish_reason={"reason": FINISH_REASONS.get(reason, reason)} if reason else None,
         )
-
-
-def create_client(model: ModelMetadata, context: ClientContext) -> AnthropicClient:
-    return AnthropicClient(model, context)

@@ -15,12 +15,17 @@ from typing import Any, ClassVar
 from holistic.errors import MissingCredentialsError
 from holistic.models.cache import RequestCache
 from holistic.models.clients.base import Client, ClientContext
+from holistic.models.clients.http import HttpSession
 from holistic.models.clients.retry import ApiError, call_with_retries, shorten
 from holistic.models.credentials import ENVIRONMENT_VARIABLES, scrub
 from holistic.models.registry import ModelMetadata
 from holistic.models.request import Request, RequestResult, failed_result
 
 Response = dict[str, Any]
+
+UNREACHABLE_HOLD = 30.0
+"""Seconds after a server was found unreachable during which its requests fail without being tried (a long
+run probes again after that, so a restarted server is picked up)."""
 
 
 def with_random(raw: dict[str, Any], request: Request) -> dict[str, Any]:
@@ -35,6 +40,9 @@ class ApiClient(Client):
     default_base_url: ClassVar[str] = ""
     """Where the API lives; `base_url` in model_deployments.yaml overrides it."""
 
+    base_url_environment: ClassVar[str | None] = None
+    """Environment variable that moves the API (OPENAI_BASE_URL), below a deployment's `base_url`."""
+
     max_concurrency = 8
 
     def __init__(self, model: ModelMetadata, context: ClientContext) -> None:
@@ -43,9 +51,15 @@ class ApiClient(Client):
         self.retry_policy = context.retry_policy.with_options(self.options)
         if self.options.get("max_concurrency"):
             self.max_concurrency = int(self.options["max_concurrency"])
-        self.base_url = str(self.options.get("base_url") or self.default_base_url).rstrip("/")
+        from_environment = os.environ.get(self.base_url_environment) if self.base_url_environment else None
+        self.base_url = str(self.options.get("base_url") or from_environment or self.default_base_url).rstrip(
+            "/"
+        )
         self.organization = str(self.options.get("cache_organization") or model.organization)
         self.sleep: Callable[[float], None] = time.sleep
+        self.http = HttpSession(pool_size=self.max_concurrency, timeout=self.retry_policy.timeout)
+        self._unreachable: tuple[str, float] | None = None
+        """(error, when) of a server found unreachable: requests soon after fail at once instead of knocking."""
 
     # ---- what a subclass provides ----
 
@@ -131,6 +145,9 @@ class ApiClient(Client):
         if self.key_required() and not self.api_key():
             raise ApiError(f"not in the cache and {self.missing_key_message()}", retryable=False)
 
+        if self._unreachable is not None and time.monotonic() - self._unreachable[1] < UNREACHABLE_HOLD:
+            raise ApiError(self._unreachable[0], retryable=False, unreachable=True)
+
         def attempt() -> Response:
             start = time.time()
             response = call()
@@ -138,7 +155,12 @@ class ApiClient(Client):
                 validate(response)
             return {**response, "request_time": time.time() - start, "request_datetime": int(start)}
 
-        response = call_with_retries(attempt, self.retry_policy, self.sleep)
+        try:
+            response = call_with_retries(attempt, self.retry_policy, self.sleep)
+        except ApiError as e:
+            if e.unreachable:
+                self._unreachable = (str(e), time.monotonic())
+            raise
         self.cache.put(key, response)
         return response, False
 

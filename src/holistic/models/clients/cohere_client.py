@@ -9,9 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from holistic.models.clients.api_client import ApiClient, Response, require_fields
-from holistic.models.clients.base import ClientContext
-from holistic.models.clients.http_json import post_json
-from holistic.models.registry import ModelMetadata
 from holistic.models.request import Request, RequestResult, Sequence, Token, truncate_sequence
 
 API_VERSION = "2021-11-08"
@@ -52,7 +49,9 @@ class CohereClient(ApiClient):
         raw = self.raw_request(request)
 
         def call() -> Response:
-            return post_json(f"{self.base_url}/generate", raw, self.headers(), self.retry_policy.timeout)
+            return self.http.post_json(
+                f"{self.base_url}/generate", raw, self.headers(), self.retry_policy.timeout
+            )
 
         response, cached = self.fetch(raw, call, lambda r: require_fields(r, "generations"))
         completions = [parse_generation(g, request) for g in response["generations"]]
@@ -92,10 +91,6 @@ def parse_generation(generation: dict[str, Any], request: Request) -> Sequence:
     return truncate_sequence(sequence, request)
 
 
-def create_client(model: ModelMetadata, context: ClientContext) -> CohereClient:
-    return CohereClient(model, context)
-
-
 # Cohere's tokenize endpoint takes at most 65,536 characters; chunks stay well below.
 TOKENIZE_CHUNK = 50_000
 
@@ -107,7 +102,7 @@ def tokenize(client: CohereClient, text: str) -> list[str]:
         chunk = text[start : start + TOKENIZE_CHUNK]
 
         def call(chunk: str = chunk) -> Response:
-            return post_json(
+            return client.http.post_json(
                 f"{client.base_url}/tokenize", {"text": chunk}, client.headers(), client.retry_policy.timeout
             )
 

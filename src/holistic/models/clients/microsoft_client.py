@@ -11,11 +11,8 @@ import contextlib
 from typing import Any
 
 from holistic.models.clients.api_client import ApiClient, Response, with_random
-from holistic.models.clients.base import ClientContext
-from holistic.models.clients.http_json import post_json
 from holistic.models.clients.openai_format import parse_completion_choices
 from holistic.models.clients.retry import ApiError
-from holistic.models.registry import ModelMetadata
 from holistic.models.request import Request, RequestResult, Sequence
 
 
@@ -53,7 +50,7 @@ class MicrosoftClient(ApiClient):
 
         def call() -> Response:
             with self._process_lock():
-                return post_json(
+                return self.http.post_json(
                     f"{self.base_url}/{request.engine}/inference", body, headers, self.retry_policy.timeout
                 )
 
@@ -93,7 +90,3 @@ def _validate(response: Response) -> None:
     choices = response.get("choices") or []
     if not choices or choices[0].get("text") is None or choices[0].get("logprobs") is None:
         raise ApiError("invalid response from the MT-NLG server (no text or logprobs)", retryable=True)
-
-
-def create_client(model: ModelMetadata, context: ClientContext) -> MicrosoftClient:
-    return MicrosoftClient(model, context)

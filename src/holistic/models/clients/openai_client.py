@@ -1,21 +1,22 @@
-"""OpenAI and every OpenAI-compatible server (vLLM, llama.cpp, Ollama, TGI, LM Studio), through the `openai` SDK.
+"""OpenAI and every OpenAI-compatible server (vLLM, llama.cpp, Ollama, TGI, LM Studio), over plain HTTP.
 
 Completions (GPT-3, Codex, any server's /v1/completions), chat (/v1/chat/completions, the prompt sent as one
 user message) and embeddings (text-similarity models). Cache keys are HELM's raw requests, so a HELM cache
-of OpenAI answers is reused as is. The SDK's own retries are off: retries are ours (retry.py), the same for
-every provider.
+of OpenAI answers is reused as is.
+
+No `openai` SDK: each call is one JSON POST whose answer is stored as sent, so the SDK's typed objects would
+only be converted back to JSON, its retries would be turned off for ours (retry.py) and its httpx stack
+would be a second HTTP layer beside http.py. Without it `pip install holistic` runs openai/* models. Like the
+SDK, OPENAI_API_KEY, OPENAI_ORG_ID and OPENAI_BASE_URL (a proxy or gateway) are honoured for openai/* models.
 """
 
 from __future__ import annotations
 
-import logging
 import math
-import threading
 from typing import Any
 
 from holistic.models.clients.api_client import ApiClient, Response, require_fields, with_random
 from holistic.models.clients.base import ClientContext
-from holistic.models.clients.http_json import decode_json_object
 from holistic.models.clients.openai_format import (
     check_echo,
     completion_body,
@@ -23,7 +24,7 @@ from holistic.models.clients.openai_format import (
     parse_chat_choices,
     parse_completion_choices,
 )
-from holistic.models.clients.retry import ApiError, shorten, status_error
+from holistic.models.clients.retry import ApiError
 from holistic.models.registry import ModelMetadata
 from holistic.models.request import Request, RequestResult, Sequence
 
@@ -35,6 +36,7 @@ class OpenAIClient(ApiClient):
     credential = "openaiApiKey"
     organization_credential: str | None = "openaiOrgId"
     default_base_url = "https://api.openai.com/v1"
+    base_url_environment = "OPENAI_BASE_URL"
     include_best_of = True
     """GooseAI has no best_of: neither in its requests nor in its cache keys."""
 
@@ -51,8 +53,6 @@ class OpenAIClient(ApiClient):
         self.completions_per_call: int | None = int(per_call) if per_call else None
         self.echo_supported = bool(self.options.get("supports_echo", True))
         self.chat_logprobs = bool(self.options.get("chat_logprobs", True))
-        self._sdk_client: Any = None
-        self._sdk_lock = threading.Lock()
 
     # ---- cache keys (HELM's raw requests) ----
 
@@ -116,7 +116,6 @@ class OpenAIClient(ApiClient):
             response, cached = self.fetch(
                 key,
                 lambda: self._post(
-                    # The SDK would ask for base64, which only its own parser decodes.
                     "embeddings",
                     {"model": self.api_model, "input": request.prompt, "encoding_format": "float"},
                 ),
@@ -196,105 +195,25 @@ class OpenAIClient(ApiClient):
     def _server_name(self) -> str:
         return f"the server of {self.model.name} ({self.base_url})"
 
-    # ---- the SDK ----
+    # ---- HTTP ----
 
-    def _sdk(self) -> Any:
-        with self._sdk_lock:
-            if self._sdk_client is None:
-                import openai
-
-                # The SDK logs every request at INFO through httpx; the progress bar says enough.
-                for name in ("httpx", "httpx2", "httpcore", "httpcore2", "openai"):
-                    logging.getLogger(name).setLevel(logging.WARNING)
-                organization = (
-                    self.context.credentials.get(self.organization_credential)
-                    if self.organization_credential
-                    else None
-                )
-                self._sdk_client = openai.OpenAI(
-                    # Local servers need no key, but the SDK insists on one.
-                    api_key=self.api_key() or "EMPTY",
-                    organization=organization or None,
-                    base_url=self.base_url,
-                    max_retries=0,
-                    timeout=self.retry_policy.timeout,
-                )
-            return self._sdk_client
+    def headers(self) -> dict[str, str]:
+        headers = {}
+        key = self.api_key()
+        if key:
+            headers["Authorization"] = f"Bearer {key}"
+        organization = (
+            self.context.credentials.get(self.organization_credential)
+            if self.organization_credential
+            else None
+        )
+        if organization:
+            headers["OpenAI-Organization"] = organization
+        return headers
 
     def _post(self, endpoint: str, body: dict[str, Any]) -> Response:
         """POST to /completions, /chat/completions or /embeddings; return the provider's JSON as sent."""
-        import openai
-
-        client = self._sdk()
-        resource = {
-            "completions": client.completions,
-            "chat/completions": client.chat.completions,
-            "embeddings": client.embeddings,
-        }[endpoint]
-        known, extra = _split_known_fields(endpoint, body)
-        try:
-            raw = resource.with_raw_response.create(**known, extra_body=extra or None)
-            text = raw.text
-        except openai.APIStatusError as e:
-            detail = e.response.text if e.response is not None else str(e)
-            raise status_error(
-                e.status_code,
-                detail,
-                e.response.headers.get("retry-after") if e.response is not None else None,
-            ) from None
-        except openai.APITimeoutError:
-            raise ApiError(f"timed out after {self.retry_policy.timeout:g} s", retryable=True) from None
-        except openai.APIConnectionError as e:
-            cause = e.__cause__ or e
-            raise ApiError(
-                f"connection failed: {type(cause).__name__}: {shorten(str(cause), 200)}", retryable=True
-            ) from None
-        except openai.OpenAIError as e:
-            raise ApiError(f"{type(e).__name__}: {shorten(str(e), 300)}", retryable=False) from None
-        return decode_json_object(text)
-
-
-# Fields the SDK's create() takes as arguments; anything else travels in extra_body.
-_KNOWN_FIELDS = {
-    "completions": {
-        "model",
-        "prompt",
-        "best_of",
-        "echo",
-        "frequency_penalty",
-        "logprobs",
-        "max_tokens",
-        "n",
-        "presence_penalty",
-        "stop",
-        "temperature",
-        "top_p",
-    },
-    "chat/completions": {
-        "model",
-        "messages",
-        "frequency_penalty",
-        "logprobs",
-        "top_logprobs",
-        "max_tokens",
-        "n",
-        "presence_penalty",
-        "stop",
-        "temperature",
-        "top_p",
-    },
-    "embeddings": {"model", "input", "encoding_format"},
-}
-
-
-def _split_known_fields(endpoint: str, body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    known = {k: v for k, v in body.items() if k in _KNOWN_FIELDS[endpoint]}
-    extra = {k: v for k, v in body.items() if k not in _KNOWN_FIELDS[endpoint]}
-    return known, extra
-
-
-def create_client(model: ModelMetadata, context: ClientContext) -> OpenAIClient:
-    return OpenAIClient(model, context)
+        return self.http.post_json(f"{self.base_url}/{endpoint}", body, self.headers())
 
 
 def server_root(base_url: str) -> str:
@@ -308,7 +227,6 @@ def server_tokenize(client: OpenAIClient, text: str) -> tuple[list[int], list[st
     The body carries both llama.cpp's fields (content, add_special, with_pieces) and vLLM's (prompt, model,
     add_special_tokens); each server ignores the other's.
     """
-    from holistic.models.clients.http_json import post_json
 
     body = {
         "model": client.api_model, "content": text, "prompt": text,
@@ -318,7 +236,7 @@ def server_tokenize(client: OpenAIClient, text: str) -> tuple[list[int], list[st
     headers = {"Authorization": f"Bearer {client.api_key()}"} if client.api_key() else {}
     response, _ = client.fetch(
         {"tokenize": text, "engine": client.api_model},
-        lambda: post_json(url, body, headers, client.retry_policy.timeout),
+        lambda: client.http.post_json(url, body, headers, client.retry_policy.timeout),
         lambda r: require_fields(r, "tokens"),
     )
     tokens = response["tokens"]
@@ -332,13 +250,12 @@ def server_tokenize(client: OpenAIClient, text: str) -> tuple[list[int], list[st
 
 def server_detokenize(client: OpenAIClient, tokens: list[int]) -> str:
     """Text of token ids from the server's /detokenize (llama.cpp answers `content`, vLLM `prompt`), cached."""
-    from holistic.models.clients.http_json import post_json
 
     url = f"{server_root(client.base_url)}/detokenize"
     headers = {"Authorization": f"Bearer {client.api_key()}"} if client.api_key() else {}
     response, _ = client.fetch(
         {"detokenize": list(tokens), "engine": client.api_model},
-        lambda: post_json(
+        lambda: client.http.post_json(
             url, {"model": client.api_model, "tokens": list(tokens)}, headers, client.retry_policy.timeout
         ),
     )

@@ -2,7 +2,9 @@
 
 A call either returns, or raises `ApiError`. Transient errors (429, 5xx, timeouts, dropped connections,
 malformed or truncated bodies) are retried; the others (400, 401, 404, ...) fail at once, since sending
-the same request again cannot change their answer.
+the same request again cannot change their answer. A server that cannot be reached at all (connection
+refused, unknown host) gets one quick retry: it is almost always a wrong URL or a server not started, and
+five backed-off attempts would only make the user wait a minute for the same line.
 """
 
 from __future__ import annotations
@@ -24,12 +26,20 @@ class ApiError(Exception):
     """A failed API call; `retryable` says whether the same call may succeed later."""
 
     def __init__(
-        self, message: str, *, retryable: bool, retry_after: float | None = None, status: int | None = None
+        self,
+        message: str,
+        *,
+        retryable: bool,
+        retry_after: float | None = None,
+        status: int | None = None,
+        unreachable: bool = False,
     ) -> None:
         super().__init__(message)
         self.retryable = retryable
         self.retry_after = retry_after
         self.status = status
+        self.unreachable = unreachable
+        """No connection could be made (refused, unknown host): one quick retry, not the full backoff."""
 
 
 def status_error(status: int, detail: str, retry_after: str | None = None) -> ApiError:
@@ -95,6 +105,12 @@ class RetryPolicy:
     timeout: float = 300.0
     """Seconds one attempt may take (connect plus read)."""
 
+    unreachable_attempts: int = 2
+    """Attempts when no connection can be made at all (the first included)."""
+
+    unreachable_delay: float = 0.5
+    """Seconds before retrying a refused connection or an unknown host (a server that is just starting)."""
+
     @classmethod
     def from_environment(cls) -> RetryPolicy:
         """Defaults, overridden by HOLISTIC_MAX_ATTEMPTS, HOLISTIC_RETRY_INITIAL_DELAY, HOLISTIC_RETRY_MAX_DELAY,
@@ -119,6 +135,8 @@ class RetryPolicy:
 
     def delay(self, attempt: int, error: ApiError, rng: random.Random | None = None) -> float:
         """Seconds to wait after failed attempt number `attempt` (1-based)."""
+        if error.unreachable:
+            return min(self.unreachable_delay, self.initial_delay)
         if error.retry_after is not None:
             return min(error.retry_after, self.max_retry_after)
         backoff = min(self.max_delay, self.initial_delay * 2 ** (attempt - 1))
@@ -141,10 +159,18 @@ def call_with_retries(
         try:
             return call()
         except ApiError as error:
-            if not error.retryable or attempt >= policy.max_attempts:
+            limit = (
+                min(policy.max_attempts, policy.unreachable_attempts)
+                if error.unreachable
+                else policy.max_attempts
+            )
+            if not error.retryable or attempt >= limit:
                 if attempt > 1:
                     raise ApiError(
-                        f"{error} (after {attempt} attempts)", retryable=error.retryable, status=error.status
+                        f"{error} (after {attempt} attempts)",
+                        retryable=error.retryable,
+                        status=error.status,
+                        unreachable=error.unreachable,
                     ) from None
                 raise
             sleep(policy.delay(attempt, error))

@@ -8,8 +8,7 @@ profiles never read each other's answers.
 from __future__ import annotations
 
 from holistic.models.cache import cache_key
-from holistic.models.clients.base import Client, ClientContext
-from holistic.models.registry import ModelMetadata
+from holistic.models.clients.base import Client
 from holistic.models.request import Request, RequestResult, Sequence, Token
 
 # Answers are instant, so requests are answered in chunks: one cache query and one commit per chunk.
@@ -78,7 +77,3 @@ def _invoke_model1(raw: dict) -> dict:
     for i, text in enumerate(chosen):
         completions[text] = -i
     return {"completions": completions}
-
-
-def create_client(model: ModelMetadata, context: ClientContext) -> Client:
-    return SimpleClient(model, context)

@@ -1,19 +1,22 @@
 """Together (BLOOM, OPT, GPT-J, GPT-NeoX, T5, UL2, GLM, YaLM, T0++): offline-first, as in HELM.
 
-Answers are looked up under HELM's raw request (`request_type: language-model-inference`, ...), so the results
-Together uploaded for HELM's batch evaluation are read as they are. A request that is not cached goes to
-Together's OpenAI-compatible completions API when a togetherApiKey is configured; `api_model` in
-model_deployments.yaml names the model there when it differs from the engine.
+Requests that are not cached go through the same OpenAI-compatible completions path as every OpenAI-style
+server (OpenAIClient: the same body, HTTP layer, retries and parsing). What stays Together's own is only
+what its protocol with HELM needs: answers are looked up under HELM's Together raw request
+(`request_type: language-model-inference`, the full model name, ...), so the results Together uploaded for
+HELM's batch evaluation are read as they are, and those carry the batch's timing instead of the request's.
+Returned text uses SentencePiece's `▁` for spaces. `api_model` in model_deployments.yaml names the model
+at Together when it differs from the model name.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from holistic.models.clients.api_client import ApiClient, Response, require_fields, with_random
+from holistic.models.clients.api_client import require_fields
 from holistic.models.clients.base import ClientContext
-from holistic.models.clients.http_json import post_json
-from holistic.models.clients.openai_format import completion_body, parse_completion_choices
+from holistic.models.clients.openai_client import COMPLETIONS, OpenAIClient
+from holistic.models.clients.openai_format import parse_completion_choices
 from holistic.models.registry import ModelMetadata
 from holistic.models.request import Request, RequestResult
 
@@ -22,10 +25,17 @@ def fix_text(text: str) -> str:
     return text.replace("\u2581", " ")
 
 
-class TogetherClient(ApiClient):
+class TogetherClient(OpenAIClient):
     credential = "togetherApiKey"
+    organization_credential = None
     default_base_url = "https://api.together.xyz/v1"
+    base_url_environment = None
     max_concurrency = 4
+
+    def __init__(self, model: ModelMetadata, context: ClientContext) -> None:
+        super().__init__(model, context)
+        self.api = COMPLETIONS
+        self.api_model = str(self.options.get("api_model") or model.name)
 
     def raw_request(self, request: Request) -> dict[str, Any]:
         return {
@@ -42,25 +52,12 @@ class TogetherClient(ApiClient):
             "top_p": request.top_p,
         }
 
-    def cache_keys(self, request: Request) -> list[dict[str, Any]]:
-        return [with_random(self.raw_request(request), request)]
-
     def answer(self, request: Request) -> RequestResult:
         if request.embedding:
             return self.failure("together models have no embeddings")
-        api_model = str(self.options.get("api_model") or request.model)
-        body = completion_body(request, api_model)
-
-        def call() -> Response:
-            return post_json(
-                f"{self.base_url}/completions",
-                body,
-                {"Authorization": f"Bearer {self.api_key()}"},
-                self.retry_policy.timeout,
-            )
-
+        ((key, count),) = self._calls(request)
         response, cached = self.fetch(
-            self.cache_keys(request)[0], call, lambda r: require_fields(r, "choices")
+            key, self._caller(request, count), lambda r: require_fields(r, "choices")
         )
         completions = parse_completion_choices(response, request, fix_text)
         timing = response.get("request_time")
@@ -78,7 +75,3 @@ class TogetherClient(ApiClient):
             request_time=response.get("raw_compute_time", timing),
             request_datetime=response.get("request_datetime"),
         )
-
-
-def create_client(model: ModelMetadata, context: ClientContext) -> TogetherClient:
-    return TogetherClient(model, context)
