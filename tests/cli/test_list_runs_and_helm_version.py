@@ -101,3 +101,25 @@ def test_profile_is_recorded_and_a_completed_run_of_the_other_profile_reruns(tmp
     other = run_cli([*args, "--helm-version", "0.5"], tmp_path)
     assert "1 run(s) done, 0 skipped" in other.stderr, other.stderr
     assert load(run_dir / "holistic_run.json") == {"helm_version": "0.5"}
+
+
+def test_summarize_and_report_say_which_profile_wrote_the_runs(tmp_path):
+    assert run_cli(["-r", "simple1", "--suite", "s", "-m", "3"], tmp_path).returncode == 0
+    assert (
+        run_cli(["-r", "simple1:max_train_instances=1", "--suite", "s", "-m", "3"], tmp_path).returncode == 0
+    )
+    summarized = run_cli(["--suite", "s"], tmp_path, module="holistic.cli.summarize")
+    assert summarized.returncode == 0, summarized.stderr
+    assert "behaviour: 2 run(s) --helm-version 0.1" in summarized.stderr
+    suite = tmp_path / "benchmarking_output" / "runs" / "s"
+    assert load(suite / "summary.json")["helm_versions"] == {"0.1": 2}
+    assert "Behaviour: HELM v0.1.0 (--helm-version 0.1)" in (suite / "report" / "index.html").read_text()
+    pages = list((suite / "report" / "runs").glob("simple1*.html"))
+    assert len(pages) == 2 and all("HELM v0.1.0 (--helm-version 0.1)" in p.read_text() for p in pages)
+
+    # A run of the other profile in the same suite is flagged: the numbers are not comparable.
+    args = ["-r", "simple1:max_train_instances=2", "--suite", "s", "-m", "3", "--helm-version", "0.5"]
+    assert run_cli(args, tmp_path).returncode == 0
+    mixed = run_cli(["--suite", "s"], tmp_path, module="holistic.cli.summarize")
+    assert "mixes behaviour profiles" in mixed.stderr
+    assert load(suite / "summary.json")["helm_versions"] == {"0.1": 2, "0.5": 1}
