@@ -74,6 +74,11 @@ def main(argv: list[str] | None = None) -> int:
         error_line(str(e))
         return EXIT_USAGE
     where = f"; report: {result.report_dir / 'index.html'}" if result.report_dir else ""
+    if result.helm_versions:
+        where += "; behaviour: " + ", ".join(
+            f"{n} run(s) --helm-version {v}" if v != "unknown" else f"{n} run(s) not recorded"
+            for v, n in result.helm_versions.items()
+        )
     print(
         f"summarized {result.num_runs} run(s), {result.num_instances:,} instances in {result.suite_dir}{where}",
         file=sys.stderr,

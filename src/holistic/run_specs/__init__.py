@@ -8,6 +8,7 @@ ALIASES.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
 import pkgutil
@@ -24,9 +25,14 @@ _NOT_RUN_SPECS = {"presets", "construct"}
 
 def run_spec_names() -> list[str]:
     """Every scenario key a description can start with (imports nothing)."""
+    return sorted((_module_names() - _NOT_RUN_SPECS) | set(ALIASES))
+
+
+@functools.cache
+def _module_names() -> frozenset[str]:
+    # Listed once per process: expanding a conf asks for every entry (HELM's conf: 800 directory scans).
     here = Path(__file__).parent
-    names = {m.name for m in pkgutil.iter_modules([str(here)]) if not m.name.startswith("_")}
-    return sorted((names - _NOT_RUN_SPECS) | set(ALIASES))
+    return frozenset(m.name for m in pkgutil.iter_modules([str(here)]) if not m.name.startswith("_"))
 
 
 def get_run_spec_function(name: str) -> Callable[..., RunSpec]:

@@ -16,6 +16,8 @@ from holistic.specs import RunSpec
 
 RUN_FILES = ("run_spec.json", "scenario.json", "scenario_state.json", "per_instance_stats.json", "stats.json")
 COMPLETION_MARKER = "stats.json"
+PROFILE_FILE = "holistic_run.json"
+"""holistic's own record of a run: the --helm-version profile that produced it (HELM ignores the file)."""
 
 
 def run_directory(output_path: str | os.PathLike, suite: str, run_spec: RunSpec) -> Path:
@@ -24,6 +26,14 @@ def run_directory(output_path: str | os.PathLike, suite: str, run_spec: RunSpec)
 
 def is_complete(directory: Path) -> bool:
     return all((directory / name).exists() for name in RUN_FILES)
+
+
+def recorded_helm_version(directory: Path) -> str | None:
+    """The --helm-version a run directory was written with (None: unknown, e.g. written before profiles)."""
+    try:
+        return json.loads((directory / PROFILE_FILE).read_text(encoding="utf-8")).get("helm_version")
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 class RunWriter:
@@ -67,7 +77,12 @@ class RunWriter:
     def _write_state_files(
         self, run_spec: RunSpec, scenario: Scenario, scenario_state: ScenarioState
     ) -> None:
+        from holistic.helm_version import current
+
         write_json(self.directory / "run_spec.json", run_spec)
+        atomic_write_text(
+            self.directory / PROFILE_FILE, json.dumps({"helm_version": current().version}, indent=2)
+        )
         scenario_record = {
             "name": scenario.name,
             "description": scenario.description,

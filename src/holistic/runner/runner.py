@@ -9,13 +9,14 @@ from __future__ import annotations
 import gc
 import logging
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from holistic.adaptation import ScenarioState, get_adapter
 from holistic.adaptation.sampling import sample_eval_instances
 from holistic.errors import DataError, HolisticError
 from holistic.execution import Executor
+from holistic.helm_version import current as current_profile
 from holistic.metrics import MetricContext, Stat, create_metric
 from holistic.metrics.statistic import PerInstanceStats
 from holistic.metrics.tokens_metric import TokensMetric
@@ -24,11 +25,18 @@ from holistic.models.clients import ClientContext
 from holistic.models.credentials import load_credentials
 from holistic.models.deployments import load_model_deployments
 from holistic.models.window_service import get_window_service
-from holistic.runner.outputs import RunWriter, is_complete, run_directory, write_suite_files
+from holistic.runner.outputs import (
+    RunWriter,
+    is_complete,
+    recorded_helm_version,
+    run_directory,
+    write_suite_files,
+)
 from holistic.scenarios import create_scenario
 from holistic.scenarios.base import Instance, Scenario
 from holistic.scenarios.download import data_mirror
 from holistic.specs import RunSpec
+from holistic.specs.overrides import apply_overrides  # noqa: F401 (its former home)
 
 log = logging.getLogger("holistic")
 
@@ -132,7 +140,10 @@ class Runner:
     def run_one(self, run_spec: RunSpec) -> RunOutcome:
         directory = run_directory(self.options.output_path, self.options.suite, run_spec)
         if self.options.skip_completed_runs and is_complete(directory):
-            return RunOutcome(run_spec, "skipped", "already complete", directory)
+            recorded = recorded_helm_version(directory)
+            if recorded in (None, current_profile().version):
+                return RunOutcome(run_spec, "skipped", "already complete", directory)
+            log.info("  rerunning: %s was written with --helm-version %s", directory, recorded)
         timer = _Timer(run_spec.name)
         scenario = create_scenario(run_spec.scenario_spec)
         instances = self.load_instances(scenario)
@@ -268,18 +279,3 @@ def release_model(model_name: str, client_context: ClientContext) -> None:
     if torch is not None and torch.cuda.is_available():
         torch.cuda.empty_cache()
 
-
-def apply_overrides(
-    run_spec: RunSpec,
-    max_eval_instances: int | None,
-    num_train_trials: int | None,
-    groups: list[str] | None = None,
-) -> RunSpec:
-    """Command-line overrides applied after expansion (§1.4)."""
-    adapter_spec = run_spec.adapter_spec
-    if max_eval_instances is not None:
-        adapter_spec = replace(adapter_spec, max_eval_instances=max_eval_instances)
-    if num_train_trials is not None or adapter_spec.max_train_instances == 0:
-        trials = 1 if adapter_spec.max_train_instances == 0 else num_train_trials
-        adapter_spec = replace(adapter_spec, num_train_trials=trials)
-    return replace(run_spec, adapter_spec=adapter_spec, groups=run_spec.groups + list(groups or []))
