@@ -32,7 +32,15 @@ ALLOWED: dict[str, set[str]] = {
     "report": {"models"},  # and run directories, read as JSON
     "plugins": {"specs", "models", "scenarios", "augmentation", "metrics", "run_specs"},
     "api": {
-        "specs", "models", "scenarios", "augmentation", "adaptation", "metrics", "run_specs", "runner", "report",
+        "specs",
+        "models",
+        "scenarios",
+        "augmentation",
+        "adaptation",
+        "metrics",
+        "run_specs",
+        "runner",
+        "report",
         "plugins",
     },  # fmt: skip
     "cli": {"specs", "models", "scenarios", "run_specs", "runner", "report", "plugins", "api"},

@@ -148,7 +148,9 @@ def run(
     if suite == "latest":
         raise DescriptionError("the suite cannot be named 'latest' (runs/latest points at the last suite)")
     if output_layout not in OUTPUT_LAYOUTS:
-        raise DescriptionError(f"unknown output layout '{output_layout}' (one of {', '.join(OUTPUT_LAYOUTS)})")
+        raise DescriptionError(
+            f"unknown output layout '{output_layout}' (one of {', '.join(OUTPUT_LAYOUTS)})"
+        )
     load_plugins(list(plugins))
     # Deployments name models, so they must be known before descriptions are expanded.
     load_model_deployments(str(local_path))
@@ -193,7 +195,9 @@ def run(
 def with_model(description: str, model: str) -> str:
     """`description` with `model=<model>` added."""
     if re.search(r"(^|[:,])model=", description):
-        raise DescriptionError(f"'{description}' already names a model (leave out model= or the model argument)")
+        raise DescriptionError(
+            f"'{description}' already names a model (leave out model= or the model argument)"
+        )
     return f"{description},model={model}" if ":" in description else f"{description}:model={model}"
 
 

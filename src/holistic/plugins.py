@@ -150,7 +150,9 @@ def _load(key: str, target: str, origin: str) -> ModuleType:
     except HolisticError:
         raise
     except Exception as e:  # a plug-in's own failure: name it, and say what it raised
-        raise PluginError(f"plug-in {module_name} ({origin}) failed to import: {type(e).__name__}: {e}") from e
+        raise PluginError(
+            f"plug-in {module_name} ({origin}) failed to import: {type(e).__name__}: {e}"
+        ) from e
     _LOADED[key] = module
     return module
 

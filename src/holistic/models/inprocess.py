@@ -110,7 +110,9 @@ def register_model(
     if (model is None) == (client is None):
         raise ConfigError(f"model {name}: give either an in-process model object or a client name")
     if model is not None and not isinstance(model, InProcessModel):
-        raise ConfigError(f"model {name}: {type(model).__name__} lacks score() and generate() (see InProcessModel)")
+        raise ConfigError(
+            f"model {name}: {type(model).__name__} lacks score() and generate() (see InProcessModel)"
+        )
     if isinstance(tokenizer, Tokenizer):
         from holistic.models.tokenizers import register_tokenizer
 

@@ -77,7 +77,9 @@ class InProcessClient(Client):
                 batch = indices[start : start + batch_size]
                 begin = time.time()
                 try:
-                    responses = self._answer(model, kind, [requests[i] for i in batch], [raws[i] for i in batch])
+                    responses = self._answer(
+                        model, kind, [requests[i] for i in batch], [raws[i] for i in batch]
+                    )
                 except Exception as e:  # noqa: BLE001 - the user's model failed: fail these requests, go on
                     log.exception("in-process model %s failed", self.model.name)
                     for i in batch:
@@ -107,7 +109,10 @@ class InProcessClient(Client):
         if requests[0].echo_prompt:
             scored = _checked(model.score(prompts), len(prompts), "score")
         if kind == "score":
-            return [{"completions": [_completion(r.prompt, s, None)] * r.num_completions} for r, s in zip(requests, scored)]
+            return [
+                {"completions": [_completion(r.prompt, s, None)] * r.num_completions}
+                for r, s in zip(requests, scored)
+            ]
         options = GenerationOptions(
             max_tokens=requests[0].max_tokens,
             temperature=requests[0].temperature,
@@ -146,7 +151,9 @@ def _kind(request: Request, raw: dict[str, Any]) -> Any:
 
 def _checked(values: list, expected: int, method: str) -> list:
     if not isinstance(values, list) or len(values) != expected:
-        raise ValueError(f"{method} returned {type(values).__name__} of {len(values)} items for {expected} inputs")
+        raise ValueError(
+            f"{method} returned {type(values).__name__} of {len(values)} items for {expected} inputs"
+        )
     return values
 
 
