@@ -48,6 +48,9 @@ class Generation:
 
     text: str
     tokens: tuple[TokenLogprob, ...] = field(default_factory=tuple)
+    finish_reason: str | None = None
+    """`length`, `stop` or `endoftext`; when None, holistic infers it from the tokens (fewer than max_tokens:
+    `endoftext`), and a text cut at a stop sequence is always `stop`."""
 
 
 @runtime_checkable

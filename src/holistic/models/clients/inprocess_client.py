@@ -110,7 +110,7 @@ class InProcessClient(Client):
             scored = _checked(model.score(prompts), len(prompts), "score")
         if kind == "score":
             return [
-                {"completions": [_completion(r.prompt, s, None)] * r.num_completions}
+                {"completions": [_completion(r.prompt, s, None, 0)] * r.num_completions}
                 for r, s in zip(requests, scored)
             ]
         options = GenerationOptions(
@@ -129,7 +129,13 @@ class InProcessClient(Client):
                     f"generate returned {len(generations)} completions for a prompt, not {request.num_completions}"
                 )
             prefix = request.prompt if request.echo_prompt else None
-            responses.append({"completions": [_completion(prefix, prompt_tokens, g) for g in generations]})
+            responses.append(
+                {
+                    "completions": [
+                        _completion(prefix, prompt_tokens, g, request.max_tokens) for g in generations
+                    ]
+                }
+            )
         return responses
 
 
@@ -158,17 +164,25 @@ def _checked(values: list, expected: int, method: str) -> list:
 
 
 def _completion(
-    prompt: str | None, prompt_tokens: list[TokenLogprob], generation: Generation | None
+    prompt: str | None, prompt_tokens: list[TokenLogprob], generation: Generation | None, max_tokens: int
 ) -> dict[str, Any]:
     tokens = list(prompt_tokens)
     text = prompt or ""
+    reason = "length"  # scoring only: the zero new tokens asked for were produced
     if generation is not None:
         tokens += list(generation.tokens) or ([TokenLogprob(generation.text, 0.0)] if generation.text else [])
         text += generation.text
+        if generation.finish_reason:
+            reason = generation.finish_reason
+        elif generation.tokens:
+            reason = "length" if len(generation.tokens) >= max_tokens else "endoftext"
+        else:
+            reason = "unknown"
     return {
         "text": text,
         "tokens": [t.text for t in tokens],
         "logprobs": [float(t.logprob) for t in tokens],
+        "finish_reason": reason,
     }
 
 
@@ -180,7 +194,12 @@ def _to_result(response: dict[str, Any], request: Request, cached: bool) -> Requ
     completions = []
     for raw in response["completions"]:
         tokens = [Token(text=text, logprob=logprob) for text, logprob in zip(raw["tokens"], raw["logprobs"])]
-        sequence = Sequence(text=raw["text"], logprob=sum(raw["logprobs"]), tokens=tokens)
+        sequence = Sequence(
+            text=raw["text"],
+            logprob=sum(raw["logprobs"]),
+            tokens=tokens,
+            finish_reason={"reason": raw["finish_reason"]} if raw.get("finish_reason") else None,
+        )
         completions.append(truncate_sequence(sequence, request))
     return RequestResult(
         success=True,
