@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import holistic
 from tests.api.markdown import SRC
 
@@ -122,3 +124,28 @@ def test_helm_version_profile_implies_the_layout():
     assert output_layout(argparse.Namespace(output_layout=None)) == "2022"
     assert output_layout(argparse.Namespace(output_layout=None, helm_version="0.5")) == "helm-0.5"
     assert output_layout(argparse.Namespace(output_layout="2022", helm_version="0.5")) == "2022"
+
+
+HELM05_SUMMARIZE = Path(os.environ.get("HOLISTIC_HELM05_SUMMARIZE", "/tmp/helm05/bin/helm-summarize"))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HELM05_SUMMARIZE.is_file(), reason="no crfm-helm 0.5 installation to try")
+def test_crfm_helm_05_summarizes_the_helm05_layout(tmp_path: Path, shared_data: Path):
+    """When crfm-helm 0.5 is installed (its own venv), its helm-summarize reads our helm-0.5 suite, not 2022's."""
+    common = dict(model="simple/model1", max_eval_instances=4, output_path=tmp_path, data_mirror=shared_data)
+    assert holistic.run(DESCRIPTIONS, suite="helm05", output_layout="helm-0.5", **common).ok
+    assert holistic.run(["simple1"], suite="spec", **common).ok
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    for suite, expected in (("helm05", 0), ("spec", 1)):
+        done = subprocess.run(
+            [str(HELM05_SUMMARIZE), "--suite", suite, "-o", str(tmp_path)],
+            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
+        assert done.returncode == expected, done.stderr[-2000:]
+    runs = json.loads((tmp_path / "runs" / "helm05" / "runs.json").read_text())
+    assert sorted(r["run_spec"]["name"] for r in runs) == sorted(r.name for r in holistic.run(
+        DESCRIPTIONS, suite="helm05", output_layout="helm-0.5", skip_completed_runs=True, **common
+    ).runs)  # fmt: skip
+    instances = json.loads(next((tmp_path / "runs" / "helm05").glob("mmlu*/instances.json")).read_text())
+    assert len(instances) == 4 and isinstance(instances[0]["input"]["text"], str)
