@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -133,3 +134,50 @@ def test_import_holistic_is_light():
 
     assert set(holistic.__all__) <= set(dir(holistic)) | {"__version__"}
     assert all(getattr(holistic, name) is not None for name in holistic.__all__)
+
+
+def test_perturbation_and_tokenizer_decorators_feed_the_registries():
+    import random
+
+    import holistic
+    from holistic.augmentation.perturbation import create_perturbation
+    from holistic.models.tokenizers import get_tokenizer
+    from holistic.specs import PerturbationSpec
+
+    @holistic.register_perturbation
+    class ShoutPerturbation(holistic.Perturbation):
+        name = "shout"
+
+        def perturb(self, text: str, rng: random.Random) -> str:
+            return text.upper()
+
+    perturbation = create_perturbation(PerturbationSpec(holistic.class_name_of(ShoutPerturbation), {}))
+    assert perturbation.perturb("quiet", random.Random(0)) == "QUIET"
+
+    @holistic.register_tokenizer("test/pairs")
+    class PairTokenizer(holistic.Tokenizer):
+        def encode(self, text: str) -> list:
+            return [text[i : i + 2] for i in range(0, len(text), 2)]
+
+        def decode(self, tokens: list) -> str:
+            return "".join(tokens)
+
+    assert get_tokenizer("test/pairs").count_tokens("abcde") == 3
+
+
+def test_helm_present_takes_plugins(tmp_path: Path):
+    (tmp_path / "plugin.py").write_text(SCENARIO_PLUGIN)
+    (tmp_path / "entries.conf").write_text(
+        'entries: [{description: "echo_words:model=simple/model1", priority: 1}]\n'
+    )
+    env = dict(os.environ, PYTHONPATH=str(SRC))
+    done = subprocess.run(
+        [sys.executable, "-m", "holistic.cli.present", "--conf", "entries.conf", "--suite", "p", "-q",
+         "--plugins", "plugin.py"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    stats = json.loads(
+        (tmp_path / "benchmarking_output/runs/p/echo_words:model=simple_model1/stats.json").read_text()
+    )
+    assert any(s["name"]["name"] == "exact_match" for s in stats)
