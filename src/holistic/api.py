@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from holistic.errors import DescriptionError, HolisticError
 from holistic.specs import RunSpec
@@ -235,8 +235,12 @@ def summarize(
     display_json: bool = True,
     progress: bool | None = False,
     plugins: Sequence[str] = (),
+    **options: Any,
 ) -> Summary:
-    """Summarize a suite (as `helm-summarize`): leaderboard JSON files and, with html=True, the static report."""
+    """Summarize a suite (as `helm-summarize`): leaderboard JSON files and, with html=True, the static report.
+
+    Further keyword arguments are `helm-summarize`'s other options (the fields of its SummarizeOptions).
+    """
     from holistic.plugins import load_plugins
     from holistic.report.summarizer import SummarizeOptions
     from holistic.report.summarizer import summarize as summarize_suite
@@ -250,6 +254,7 @@ def summarize(
             write_html=html,
             write_display_json=display_json,
             progress=progress,
+            **options,
         )
     )
     return Summary(
