@@ -120,13 +120,14 @@ def load_plugins(names: Iterable[str] = (), entry_points: bool = True) -> list[s
     global _entry_points_loaded
     loaded = []
     if entry_points and not _entry_points_loaded:
-        _entry_points_loaded = True
         from importlib.metadata import entry_points as find_entry_points
 
         for entry in sorted(find_entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
             package = entry.dist.name if entry.dist is not None else "an installed package"
             _load(f"entry point {entry.name}", entry.value, f"entry point '{entry.name}' of {package}")
             loaded.append(entry.name)
+        # Only once all loaded: after a failure, the next call reports the broken plug-in again.
+        _entry_points_loaded = True
     for name in names:
         _load(name, name, f"--plugins {name}")
         loaded.append(name)
