@@ -41,3 +41,11 @@ def test_the_api_examples_run_unchanged(tmp_path: Path):
     assert counts["num_instances"] == 5
     assert (suite / "simple1:model=me_characters" / "stats.json").is_file()
     assert (suite / "summary.json").is_file()
+
+
+def test_every_public_name_is_documented():
+    import holistic
+
+    docs = (SRC.parent / "docs" / "api.md").read_text() + (SRC.parent / "docs" / "extending.md").read_text()
+    missing = [name for name in holistic.__all__ if name != "__version__" and f"{name}" not in docs]
+    assert missing == []
