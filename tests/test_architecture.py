@@ -42,7 +42,7 @@ ALLOWED: dict[str, set[str]] = {
         "runner",
         "report",
         "plugins",
-    },  # fmt: skip
+    },
     "cli": {"specs", "models", "scenarios", "run_specs", "runner", "report", "plugins", "api"},
 }
 
