@@ -114,7 +114,7 @@ class Summary:
 
 
 def run(
-    descriptions: str | Sequence[str],
+    descriptions: str | RunSpec | Sequence[str | RunSpec],
     *,
     suite: str,
     model: str | None = None,
@@ -137,13 +137,14 @@ def run(
 
     `model`, when given, is added as `model=<model>` to every description (which must not name one).
     Every description is expanded before anything runs, so a mistake raises `HolisticError` at once.
+    A RunSpec object (built in Python) runs as it is; `model` fills in its adapter's model when it has none.
     """
     from holistic.models.deployments import load_model_deployments
     from holistic.plugins import load_plugins
     from holistic.run_specs.construct import construct_run_specs
     from holistic.runner.runner import Runner, RunnerOptions, apply_overrides
 
-    if isinstance(descriptions, str):
+    if isinstance(descriptions, (str, RunSpec)):
         descriptions = [descriptions]
     if suite == "latest":
         raise DescriptionError("the suite cannot be named 'latest' (runs/latest points at the last suite)")
@@ -156,9 +157,11 @@ def run(
     load_model_deployments(str(local_path))
     run_specs: list[RunSpec] = []
     for description in descriptions:
-        if model is not None:
-            description = with_model(description, model)
-        for run_spec in construct_run_specs(description):
+        if isinstance(description, RunSpec):
+            expanded = [_with_adapter_model(description, model)]
+        else:
+            expanded = construct_run_specs(with_model(description, model) if model else description)
+        for run_spec in expanded:
             if models_to_run and run_spec.adapter_spec.model not in models_to_run:
                 continue
             if groups_to_run and not set(groups_to_run) & set(run_spec.groups):
@@ -190,6 +193,20 @@ def run(
         for o in outcomes
     )
     return SuiteResult(suite, Path(output_path, "runs", suite), results)
+
+
+def _with_adapter_model(run_spec: RunSpec, model: str | None) -> RunSpec:
+    from dataclasses import replace
+
+    if run_spec.adapter_spec.model:
+        if model and model != run_spec.adapter_spec.model:
+            raise DescriptionError(
+                f"RunSpec {run_spec.name} already names model {run_spec.adapter_spec.model}"
+            )
+        return run_spec
+    if not model:
+        raise DescriptionError(f"RunSpec {run_spec.name} names no model (give model=...)")
+    return replace(run_spec, adapter_spec=replace(run_spec.adapter_spec, model=model))
 
 
 def with_model(description: str, model: str) -> str:

@@ -118,3 +118,14 @@ def test_descriptions_that_name_a_model_cannot_take_model_too(tmp_path: Path):
         holistic.run("simple1:model=simple/model1", suite="s", model="simple/model1", output_path=tmp_path)
     with pytest.raises(holistic.HolisticError, match="unknown scenario"):
         holistic.run("no_such_scenario", suite="s", model="simple/model1", output_path=tmp_path)
+
+
+def test_run_takes_run_spec_objects(tmp_path: Path):
+    from holistic.run_specs import get_run_spec_function
+
+    run_spec = get_run_spec_function("simple1")()
+    assert run_spec.adapter_spec.model == "simple/model1"
+    result = holistic.run(run_spec, suite="s", max_eval_instances=2, output_path=tmp_path)
+    assert result.ok and result["simple1"].stat("num_instances") == 2
+    with pytest.raises(holistic.HolisticError, match="already names model"):
+        holistic.run(run_spec, suite="s", model="test/other", output_path=tmp_path)
