@@ -185,7 +185,13 @@ def run_entries(args: argparse.Namespace, entries: list[tuple[str, int, list[str
     if args.suite == "latest":
         error_line("the suite cannot be named 'latest' (runs/latest points at the last suite)")
         return EXIT_USAGE
-    problem = check_output_path(args.output_path) or load_plugins(args.plugins)
+    problem = check_output_path(args.output_path)
+    if problem:
+        error_line(problem)
+        return EXIT_USAGE
+
+    # Plug-ins first: they add scenario keys, models and clients that descriptions name.
+    problem = load_plugins(args.plugins)
     if problem:
         error_line(problem)
         return EXIT_USAGE
