@@ -31,7 +31,20 @@ ALLOWED: dict[str, set[str]] = {
     "run_specs": {"specs", "models", "scenarios", "augmentation"},
     "runner": {"specs", "models", "scenarios", "augmentation", "adaptation", "execution", "metrics"},
     "report": {"models"},  # and run directories, read as JSON
-    "cli": {"specs", "models", "scenarios", "run_specs", "runner", "report"},
+    "plugins": {"specs", "models", "scenarios", "augmentation", "metrics", "run_specs"},
+    "api": {
+        "specs",
+        "models",
+        "scenarios",
+        "augmentation",
+        "adaptation",
+        "metrics",
+        "run_specs",
+        "runner",
+        "report",
+        "plugins",
+    },
+    "cli": {"specs", "models", "scenarios", "run_specs", "runner", "report", "plugins", "api"},
 }
 
 

@@ -138,6 +138,42 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         "--skip-run-specs-json", action="store_true", help="do not write runs/<suite>/run_specs.json"
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="only print warnings and the summary")
+    parser.add_argument(
+        "--output-layout", choices=("2022", "helm-0.5"), default=None,
+        help="run-directory layout: 2022 (the spec's, HELM v0.1.0; the default) or helm-0.5 (crfm-helm 0.5's "
+        "nested {\"text\": ...} inputs, readable by its helm-summarize and front end)",
+    )  # fmt: skip
+    add_plugins_argument(parser)
+
+
+def output_layout(args: argparse.Namespace) -> str:
+    """The run-directory layout: --output-layout, else the one implied by the --helm-version profile."""
+    if args.output_layout:
+        return args.output_layout
+    # The single link between the behaviour profile and the layout: HELM 0.5's profile writes 0.5's files.
+    if getattr(args, "helm_version", None) == "0.5":
+        return "helm-0.5"
+    return "2022"
+
+
+def add_plugins_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--plugins", nargs="+", action="extend", default=[], metavar="MODULE_OR_PATH",
+        help="import these plug-ins (module names or .py files) besides those of installed packages "
+        "(entry-point group 'holistic'); see docs/extending.md",
+    )  # fmt: skip
+
+
+def load_plugins(names: list[str]) -> str | None:
+    """Import installed and named plug-ins; None, or the one-line error when one fails."""
+    from holistic.errors import HolisticError
+    from holistic.plugins import load_plugins as load
+
+    try:
+        load(names)
+    except HolisticError as e:
+        return str(e)
+    return None
 
 
 def check_output_path(path: str) -> str | None:
@@ -179,6 +215,12 @@ def run_entries(args: argparse.Namespace, entries: list[tuple[str, int, list[str
         error_line("the suite cannot be named 'latest' (runs/latest points at the last suite)")
         return EXIT_USAGE
     problem = None if args.list_runs else check_output_path(args.output_path)
+    if problem:
+        error_line(problem)
+        return EXIT_USAGE
+
+    # Plug-ins first: they add scenario keys, models and clients that descriptions name.
+    problem = load_plugins(args.plugins)
     if problem:
         error_line(problem)
         return EXIT_USAGE
@@ -234,6 +276,7 @@ def run_entries(args: argparse.Namespace, entries: list[tuple[str, int, list[str
         exit_on_error=args.exit_on_error,
         data_mirror=args.data_mirror,
         skip_run_specs_json=args.skip_run_specs_json,
+        output_layout=output_layout(args),
     )
     try:
         outcomes = Runner(options).run_all(run_specs)

@@ -21,11 +21,18 @@ from holistic.specs import RunSpec
 # Keys that share a module with another key: key -> (module, function name).
 ALIASES: dict[str, tuple[str, str]] = {}
 _NOT_RUN_SPECS = {"presets", "construct"}
+# Run-spec functions added by plug-ins (holistic.plugins.register_run_spec); they win over modules.
+REGISTERED: dict[str, Callable[..., RunSpec]] = {}
+
+
+def register_run_spec_function(name: str, function: Callable[..., RunSpec]) -> None:
+    """Make the scenario key `name` build its RunSpec with `function` (the hook for plug-ins)."""
+    REGISTERED[name] = function
 
 
 def run_spec_names() -> list[str]:
     """Every scenario key a description can start with (imports nothing)."""
-    return sorted((_module_names() - _NOT_RUN_SPECS) | set(ALIASES))
+    return sorted((_module_names() - _NOT_RUN_SPECS) | set(ALIASES) | set(REGISTERED))
 
 
 @functools.cache
@@ -36,6 +43,8 @@ def _module_names() -> frozenset[str]:
 
 
 def get_run_spec_function(name: str) -> Callable[..., RunSpec]:
+    if name in REGISTERED:
+        return REGISTERED[name]
     if name in ALIASES:
         module_name, function_name = ALIASES[name]
     elif name in run_spec_names():

@@ -11,6 +11,12 @@ from pathlib import Path
 from holistic.adaptation.request_state import ScenarioState
 from holistic.jsonio import asdict_with_nones, asdict_without_nones, atomic_write_text, write_json
 from holistic.metrics.statistic import PerInstanceStats, Stat
+from holistic.runner.helm_layout import (
+    LAYOUT_2022,
+    LAYOUT_HELM_05,
+    helm05_scenario_record,
+    helm05_scenario_state,
+)
 from holistic.scenarios.base import Scenario
 from holistic.specs import RunSpec
 
@@ -47,8 +53,10 @@ class RunWriter:
     FORK_MIN_REQUEST_STATES = 1000
     """Below this many request states writing is quick: done in-process, no fork."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, layout: str = LAYOUT_2022) -> None:
         self.directory = directory
+        self.layout = layout
+        """`2022` (the spec's) or `helm-0.5` (crfm-helm 0.5's nested inputs; see helm_layout.py)."""
         self._child: int | None = None
         self._errors: int | None = None  # read end of the pipe the child reports its exception on
 
@@ -92,6 +100,9 @@ class RunWriter:
             "definition_path": scenario.definition_path,
             "instances": scenario_state.instances,
         }
+        if self.layout == LAYOUT_HELM_05:
+            scenario_record = helm05_scenario_record(scenario_record)
+            scenario_state = helm05_scenario_state(scenario_state)
         write_json(self.directory / "scenario.json", scenario_record)
         write_json(self.directory / "scenario_state.json", scenario_state)
 

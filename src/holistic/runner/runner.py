@@ -52,6 +52,8 @@ class RunnerOptions:
     exit_on_error: bool = False
     data_mirror: str | None = None
     skip_run_specs_json: bool = False
+    output_layout: str = "2022"
+    """Run-directory layout: `2022` (the spec's) or `helm-0.5` (crfm-helm 0.5's; runner/helm_layout.py)."""
 
 
 @dataclass
@@ -167,7 +169,7 @@ class Runner:
                 failures = report.summary()
         writer = None
         if not failures:
-            writer = RunWriter(directory)
+            writer = RunWriter(directory, self.options.output_layout)
             writer.start(run_spec, scenario, scenario_state)
         try:
             stats, per_instance = self.evaluate(
