@@ -40,6 +40,7 @@ def load_tokenizer(model: ModelMetadata):
 
 class HuggingFaceClient(Client):
     batched = True
+    cache_organization = ORGANIZATION_CACHE
 
     def __init__(self, model: ModelMetadata, context: ClientContext) -> None:
         super().__init__(model, context)
