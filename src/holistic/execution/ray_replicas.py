@@ -12,16 +12,16 @@ cached: nothing answered is recomputed.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
 import ray
-from ray.exceptions import RayError, RayTaskError
+from ray.exceptions import ActorUnavailableError, RayError, RayTaskError
 
 from holistic.models.cache import cache_key
 from holistic.models.registry import ModelMetadata
@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 4
 """Times a batch is sent before its requests fail (a rerun retries them; answered ones stay cached)."""
+
+RESTART_WAIT_S = 120.0
+"""How long a lost replica may take to come back before batches are sent to it again regardless."""
 
 Answers = list[tuple[str, dict[str, Any]]]
 """(cache key, response) pairs, as the client stored them."""
@@ -214,9 +217,15 @@ class ReplicaPool:
         """Ray restarts the replica; it takes batches again once it answers (the retry goes to a live one)."""
 
         def wait() -> None:
-            # Still failing: the next batch sent to it finds out and is retried elsewhere.
-            with contextlib.suppress(RayError):
-                ray.get(actor.pid.remote())
+            deadline = time.monotonic() + RESTART_WAIT_S
+            while time.monotonic() < deadline:
+                try:
+                    ray.get(actor.pid.remote())
+                    break
+                except ActorUnavailableError:
+                    time.sleep(0.2)  # restarting
+                except RayError:
+                    break  # gone for good: the next batch sent to it fails over at once
             self._free.put(actor)
 
         threading.Thread(target=wait, daemon=True).start()
