@@ -133,7 +133,10 @@ def assert_same_runs(expected: Path, actual: Path, ignore_batching: bool = False
         if name.name in ("run_spec.json", "scenario.json", "run_specs.json"):
             assert (actual / name).read_bytes() == (expected / name).read_bytes(), name
         else:
-            want, got = normalized(expected / name, ignore_batching), normalized(actual / name, ignore_batching)
+            want, got = (
+                normalized(expected / name, ignore_batching),
+                normalized(actual / name, ignore_batching),
+            )
             assert close(got, want) if ignore_batching else got == want, name
 
 

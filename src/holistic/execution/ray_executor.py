@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from holistic.execution.executor import Executor
-from holistic.execution.ray_replicas import Answers, ReplicaPool
 from holistic.models.cache import cache_key
 from holistic.models.clients import ClientContext
 from holistic.models.request import Request, RequestResult
+
+if TYPE_CHECKING:
+    from holistic.execution.ray_replicas import Answers, ReplicaPool
 
 
 class RayExecutor(Executor):

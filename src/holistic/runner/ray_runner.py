@@ -14,7 +14,6 @@ import logging
 import threading
 
 from holistic.errors import ConfigError
-from holistic.execution.ray_executor import RayExecutor
 from holistic.runner.runner import Runner, RunnerOptions, RunOutcome
 from holistic.specs import RunSpec
 
@@ -24,12 +23,12 @@ RAY_MISSING = "--runner ray needs the ray extra (pip install 'holistic[ray]')"
 
 
 def ray_available() -> bool:
-    import importlib.util
-
+    """Whether the ray extra is installed (imports it: only `--runner ray` asks)."""
     try:
-        return importlib.util.find_spec("ray") is not None
-    except (ImportError, ValueError):
+        import ray  # noqa: F401
+    except ImportError:
         return False
+    return True
 
 
 class RayRunner(Runner):
@@ -41,6 +40,8 @@ class RayRunner(Runner):
         self._local_models: list[str] = []
         # Downloads and data files are shared between runs of one scenario: one run reads them at a time.
         self._data_lock = threading.Lock()
+        from holistic.execution.ray_executor import RayExecutor
+
         self.executor = RayExecutor(self.client_context, options.num_threads, self.pool)
 
     # ---- the cluster ---------------------------------------------------------------------------------------
@@ -66,21 +67,29 @@ class RayRunner(Runner):
 
     def pool(self, model_name: str):
         """The replicas of a local model, started on first use and kept for the suite."""
-        from holistic.execution.ray_replicas import ReplicaPool, replica_spec
+        from holistic.execution.ray_replicas import ReplicaPool
         from holistic.models.registry import get_model
 
         with self._pools_lock:
             if model_name not in self._pools:
-                import ray
-
                 model = get_model(model_name)
-                spec = replica_spec(model, ray.cluster_resources(), max(1, len(self._local_models)))
+                spec = self.replica_spec(model_name)
                 log.info(
                     "%s: %d replica(s), %g CPU and %g GPU each",
                     model_name, spec.replicas, spec.num_cpus, spec.num_gpus,
                 )  # fmt: skip
                 self._pools[model_name] = ReplicaPool(model, spec)
             return self._pools[model_name]
+
+    def replica_spec(self, model_name: str):
+        import ray
+
+        from holistic.execution.ray_replicas import replica_spec
+        from holistic.models.registry import get_model
+
+        if not hasattr(self, "_resources"):
+            self._resources = ray.cluster_resources()
+        return replica_spec(get_model(model_name), self._resources, max(1, len(self._local_models)))
 
     def shutdown(self) -> None:
         import ray
@@ -108,8 +117,10 @@ class RayRunner(Runner):
         if not self.options.dry_run:
             self.connect()
         try:
+            # Replicas start when a run first has uncached requests for their model (a rerun answered from
+            # the cache loads no weights anywhere).
             replicas = (
-                sum(self.pool(m).spec.replicas for m in self._local_models) if not self.options.dry_run else 0
+                0 if self.options.dry_run else sum(self.replica_spec(m).replicas for m in self._local_models)
             )
             outcomes = self._run_in_flight(run_specs, max(2, replicas + 1))
         except KeyboardInterrupt:
