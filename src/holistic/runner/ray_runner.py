@@ -114,14 +114,14 @@ class RayRunner(Runner):
 
         models = dict.fromkeys(r.adapter_spec.model for r in run_specs)
         self._local_models = [m for m in models if client_class(get_model(m).client).batched]
-        if not self.options.dry_run:
+        # Only local models need the cluster (API models keep the driver's thread pool; a dry run calls none).
+        uses_cluster = bool(self._local_models) and not self.options.dry_run
+        if uses_cluster:
             self.connect()
         try:
             # Replicas start when a run first has uncached requests for their model (a rerun answered from
             # the cache loads no weights anywhere).
-            replicas = (
-                0 if self.options.dry_run else sum(self.replica_spec(m).replicas for m in self._local_models)
-            )
+            replicas = sum(self.replica_spec(m).replicas for m in self._local_models) if uses_cluster else 0
             outcomes = self._run_in_flight(run_specs, max(2, replicas + 1))
         except KeyboardInterrupt:
             # Let a commit in progress finish, and start none: every answer that arrived is in the cache.
@@ -129,7 +129,7 @@ class RayRunner(Runner):
             raise
         finally:
             gc.enable()
-            if not self.options.dry_run:
+            if uses_cluster:
                 self.shutdown()
         self.write_suite_files(run_specs)
         return outcomes
