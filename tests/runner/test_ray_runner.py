@@ -102,8 +102,8 @@ def run_suite(directory: Path, data: Path, *extra: str) -> int:
         os.chdir(cwd)
 
 
-def normalized(path: Path, ignore_batching: bool) -> object:
-    drop = TIMING_FIELDS | ({"batch_size"} if ignore_batching else set())
+def normalized(path: Path, ignore_batching: bool, resumed: bool = False) -> object:
+    drop = TIMING_FIELDS | ({"batch_size"} if ignore_batching else set()) | ({"cached"} if resumed else set())
 
     def walk(value):
         if isinstance(value, dict):
@@ -130,7 +130,10 @@ def close(a: object, b: object) -> bool:
     return a == b
 
 
-def assert_same_runs(expected: Path, actual: Path, ignore_batching: bool = False) -> None:
+def assert_same_runs(
+    expected: Path, actual: Path, ignore_batching: bool = False, resumed: bool = False
+) -> None:
+    """Same files; `ignore_batching`: batch sizes and ~1e-6 in floats aside; `resumed`: `cached` aside."""
     expected_files = sorted(p.relative_to(expected) for p in expected.rglob("*.json"))
     actual_files = sorted(p.relative_to(actual) for p in actual.rglob("*.json"))
     assert actual_files == expected_files
@@ -140,8 +143,8 @@ def assert_same_runs(expected: Path, actual: Path, ignore_batching: bool = False
             assert (actual / name).read_bytes() == (expected / name).read_bytes(), name
         else:
             want, got = (
-                normalized(expected / name, ignore_batching),
-                normalized(actual / name, ignore_batching),
+                normalized(expected / name, ignore_batching, resumed),
+                normalized(actual / name, ignore_batching, resumed),
             )
             assert close(got, want) if ignore_batching else got == want, name
 
@@ -244,7 +247,9 @@ def test_ctrl_c_stops_the_suite_with_every_answer_cached(ray_cluster, local_runs
         states = json.loads((run / "scenario_state.json").read_text())["request_states"]
         reused += sum(s["result"]["cached"] for s in states)
     assert reused == answered
-    assert_same_runs(local_runs, tmp_path / "benchmarking_output" / "runs" / "s", ignore_batching=True)
+    assert_same_runs(
+        local_runs, tmp_path / "benchmarking_output" / "runs" / "s", ignore_batching=True, resumed=True
+    )
 
 
 def cached_rows(path: Path) -> int:
