@@ -77,10 +77,10 @@ def mmlu_requests(data_mirror: str, subject: str, instances: int, method: str) -
     from holistic.adaptation import get_adapter
     from holistic.adaptation.sampling import sample_eval_instances
     from holistic.models.window_service import get_window_service
+    from holistic.run_specs.construct import construct_run_specs
     from holistic.runner.runner import Runner, RunnerOptions
     from holistic.scenarios import create_scenario
     from holistic.scenarios.base import TRAIN_SPLIT
-    from holistic.specs.construct import construct_run_specs
 
     (run_spec,) = construct_run_specs(f"mmlu:subject={subject},method={method},model={MODEL}")
     with tempfile.TemporaryDirectory() as out:

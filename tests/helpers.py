@@ -1,13 +1,23 @@
-"""Small builders shared by tests."""
+"""The one helper module of the tests: builders, helm-run in and out of process, run-directory readers,
+comparison with HELM's reference outputs, and a local HTTP server. (Fixtures, such as the shared-data skip,
+are in tests/conftest.py.)"""
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import json
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
+from holistic.cli.run import main as helm_run
+from holistic.scenarios import Scenario, create_scenario
 from holistic.scenarios.base import CORRECT_TAG, Instance, Reference
+from holistic.specs import ScenarioSpec
 
 
 def instance(
@@ -27,5 +37,149 @@ def run_cli(
     )
 
 
+# A crash test's fault: SIGKILL the helm-run process once N requests are answered. It counts the executor's
+# progress bar ("req" units, advanced after each answer is cached), so production code carries no test hook.
+_KILL_AFTER_REQUESTS = """
+import os, signal, sys
+import tqdm
+limit, answered, original, original_init = int(sys.argv.pop(1)), [0], tqdm.tqdm.update, tqdm.tqdm.__init__
+def init(self, *args, **kwargs):
+    original_init(self, *args, **kwargs)
+    self.counts_requests = kwargs.get("unit") == "req"
+def update(self, n=1):
+    if getattr(self, "counts_requests", False):
+        answered[0] += n
+        if answered[0] >= limit:
+            os.kill(os.getpid(), signal.SIGKILL)
+    return original(self, n)
+tqdm.tqdm.__init__, tqdm.tqdm.update = init, update
+from holistic.cli.run import entry_point
+entry_point()
+"""
+
+
+def run_cli_killed_after(requests: int, args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    """`helm-run args` in a subprocess that is killed with SIGKILL after `requests` answers."""
+    return subprocess.run(
+        [sys.executable, "-c", _KILL_AFTER_REQUESTS, str(requests), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
 def load(path: Path):
     return json.loads(Path(path).read_text())
+
+
+# ---- scenarios and runs in process -----------------------------------------------------------------------
+
+
+def instances_of(scenario: Scenario, scenario_dir: Path, mirror: Path | None = None) -> list[Instance]:
+    """Instances with ids, as the runner builds them (`scenario_dir` is `<output>/scenarios/<name>`)."""
+    scenario.output_path = str(scenario_dir)
+    scenario.data_mirror = str(mirror) if mirror else None
+    return [instance.with_id(f"id{i}") for i, instance in enumerate(scenario.get_instances())]
+
+
+def load_instances(class_name: str, args: dict, output: Path, mirror: Path | None = None) -> list[Instance]:
+    """The instances of a scenario named by class; data goes to `<output>/scenarios/<name>`."""
+    scenario = create_scenario(ScenarioSpec(class_name=class_name, args=args))
+    return instances_of(scenario, output / "scenarios" / scenario.name, mirror)
+
+
+def run_description(
+    tmp_path: Path,
+    description: str,
+    output: Path,
+    mirror: Path | None = None,
+    max_eval_instances: int | None = 5,
+    dry_run: bool = False,
+    exit_on_error: bool = True,
+) -> Path:
+    """Run one description with helm-run (`--dry-run`: prompts only); returns the run directory."""
+    argv = ["--run-specs", description, "--suite", "test", "--output-path", str(output)]
+    argv += ["--dry-run"] if dry_run else []
+    argv += ["--local-path", str(tmp_path / "prod_env"), "--quiet"]
+    argv += ["--exit-on-error"] if exit_on_error else []
+    if max_eval_instances is not None:
+        argv += ["--max-eval-instances", str(max_eval_instances)]
+    if mirror is not None:
+        argv += ["--data-mirror", str(mirror)]
+    assert helm_run(argv) == 0
+    runs = [p for p in (output / "runs" / "test").iterdir() if p.is_dir()]
+    assert len(runs) == 1, runs
+    return runs[0]
+
+
+def run(tmp_path: Path, description: str, mirror: Path | None, max_eval_instances: int = 10) -> Path:
+    """`run_description` into `<tmp_path>/out`, 10 eval instances, failures reported rather than raised."""
+    return run_description(
+        tmp_path, description, tmp_path / "out", mirror, max_eval_instances, exit_on_error=False
+    )
+
+
+# ---- reading run directories -----------------------------------------------------------------------------
+
+
+def request_states(run_dir: Path) -> list[dict]:
+    return json.loads((run_dir / "scenario_state.json").read_text())["request_states"]
+
+
+def stat_names(run_dir: Path) -> set[str]:
+    return {stat["name"]["name"] for stat in json.loads((run_dir / "stats.json").read_text())}
+
+
+def stat_means(run_dir: Path) -> dict[str, float]:
+    """`<name>|<split>|<perturbation>` -> mean, the key format of the reference files."""
+    means = {}
+    for stat in json.loads((run_dir / "stats.json").read_text()):
+        name = stat["name"]
+        key = f"{name['name']}|{name.get('split')}|{name.get('perturbation', {}).get('name', '')}"
+        means[key] = stat.get("mean")
+    return means
+
+
+def assert_matches_reference(reference_path: Path, run_dir: Path) -> None:
+    """Every request (instance id, split, prompt, output mapping, completions) and exact_match per split."""
+    reference = json.loads(reference_path.read_text())
+    mine = request_states(run_dir)
+    assert len(mine) == len(reference["request_states"])
+    for expected, state in zip(reference["request_states"], mine):
+        instance = state["instance"]
+        assert instance["id"] == expected["instance_id"]
+        assert instance["split"] == expected["split"]
+        assert instance["input"] == expected["input"]
+        assert [r["output"] for r in instance["references"]] == [r["text"] for r in expected["references"]]
+        assert [r["tags"] for r in instance["references"]] == [r["tags"] for r in expected["references"]]
+        assert state["request"]["prompt"] == expected["prompt"], (
+            f"prompt of {expected['instance_id']} differs"
+        )
+        assert state.get("output_mapping") == expected.get("output_mapping")
+        assert state.get("reference_index") == expected.get("reference_index")
+        assert [c["text"] for c in state["result"]["completions"]] == expected["completions"]
+    means = stat_means(run_dir)
+    exact_match_keys = [k for k in reference["stats"] if k.split("|")[0] == "exact_match"]
+    assert exact_match_keys
+    for key in exact_match_keys:
+        assert means.get(key) == reference["stats"][key], key
+
+
+# Nothing listens on the discard port, so a download from here fails at once, as it does offline.
+UNREACHABLE = "http://127.0.0.1:9"
+
+
+@contextlib.contextmanager
+def serve_directory(directory: Path) -> Iterator[str]:
+    """A real HTTP server for `directory` on a free local port; yields its base URL."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -55,3 +55,31 @@ def test_memoised_single_value_stats_keep_types_and_signs():
     name = MetricName("m", "test")
     stats = [Stat.of(name, v) for v in (0.0, -0.0, 0, 1, 1.0, True, 0.5, 0.0, 1)] + [Stat(name).add(2).add(3)]
     assert dumps(stats) == json.dumps(asdict_without_nones(stats), indent=2)
+
+
+def test_one_converter_reads_run_records_and_the_report_schema():
+    import datetime
+
+    from holistic.report.schema import parse_schema
+    from holistic.specs import MetricSpec, RunSpec, ScenarioSpec
+
+    run_spec = RunSpec(
+        "mmlu:subject=anatomy,model=simple_model1",
+        ScenarioSpec("helm.benchmark.scenarios.mmlu_scenario.MMLUScenario", {"subject": "anatomy"}),
+        AdapterSpec(method="multiple_choice_joint", stop_sequences=["\n"]),
+        [MetricSpec("helm.benchmark.basic_metrics.BasicMetric", {"names": ["exact_match"]})],
+    )
+    record = json.loads(dumps(run_spec))
+    record["field_added_by_a_newer_helm"] = 1  # ignored, not an error
+    assert from_dict(RunSpec, record) == run_spec
+    schema = parse_schema(
+        {
+            "models": [{"name": "a/b", "display_name": "B", "release_date": datetime.date(2022, 11, 1)}],
+            "metric_groups": [
+                {"name": "g", "display_name": "G", "metrics": [{"name": "exact_match", "split": "test"}]}
+            ],
+        }
+    )
+    assert schema.models[0].release_date == "2022-11-01"
+    assert isinstance(schema.metric_groups[0].metrics, tuple)
+    assert schema.metric_groups[0].metrics[0].name == "exact_match"

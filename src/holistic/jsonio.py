@@ -9,12 +9,10 @@ from __future__ import annotations
 import dataclasses
 import os
 import tempfile
-import types
-import typing
 from collections.abc import Iterable
 from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from pathlib import Path
-from typing import Any, TypeVar, Union
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -47,42 +45,17 @@ def asdict_with_nones(obj: Any) -> Any:
     return obj
 
 
-_HINTS: dict[type, dict[str, Any]] = {}
+def from_dict(cls: type[T], data: dict[str, Any], type_hooks: dict[type, Any] | None = None) -> T:
+    """Build a (nested) dataclass from a dict as written by `asdict_without_nones` (or read from YAML).
 
+    The one converter for reading records back (run files, the report schema): `dacite`, lists cast to the
+    tuples frozen records use, unknown keys ignored (newer HELM files may carry more fields), types not
+    re-checked (the files are ours or HELM's; a wrong value fails where it is used).
+    """
+    import dacite
 
-def _hints(cls: type) -> dict[str, Any]:
-    if cls not in _HINTS:
-        _HINTS[cls] = typing.get_type_hints(cls)
-    return _HINTS[cls]
-
-
-def _convert(tp: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    origin = typing.get_origin(tp)
-    if origin is Union or origin is types.UnionType:
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        return _convert(args[0], value) if len(args) == 1 else value
-    if dataclasses.is_dataclass(tp):
-        return from_dict(tp, value)
-    if origin in (list, tuple):
-        (arg, *rest) = typing.get_args(tp) or (Any,)
-        items = [_convert(arg, v) for v in value]
-        return tuple(items) if origin is tuple else items
-    if origin is dict:
-        _, vt = typing.get_args(tp) or (Any, Any)
-        return {k: _convert(vt, v) for k, v in value.items()}
-    return value
-
-
-def from_dict(cls: type[T], data: dict[str, Any]) -> T:
-    """Build a (nested) dataclass from a dict as written by `asdict_without_nones`."""
-    hints = _hints(cls)
-    kwargs = {}
-    for field in dataclasses.fields(cls):  # type: ignore[arg-type]
-        if field.name in data:
-            kwargs[field.name] = _convert(hints[field.name], data[field.name])
-    return cls(**kwargs)
+    config = dacite.Config(cast=[tuple], check_types=False, type_hooks=type_hooks or {})
+    return dacite.from_dict(cls, data, config=config)
 
 
 def dumps(obj: Any) -> str:

@@ -99,3 +99,18 @@ def test_worst_case_shortcut_equals_the_general_computation():
         for stat in entry.stats:
             merge_stat(totals, stat)
     assert dumps(worst_cases_of_totals(list(totals.values()))) == dumps(compute_worst_case_stats(entries))
+
+
+def test_stat_from_sums_and_recompute_match_adding_values():
+    from holistic.metrics.statistic import Stat, metric_name
+
+    name = metric_name("exact_match")
+    added = Stat(name)
+    for x in (0.0, 1.0, 1.0, 0.5):
+        added.add(x)
+    built = Stat.from_sums(name, 4, 2.5, 2.25, 0.0, 1.0)
+    assert built == added
+    left, right = Stat(name).add(0.0).add(1.0), Stat(name).add(1.0).add(0.5)
+    left.accumulate(right)
+    assert left.recompute() == added
+    assert Stat.from_sums(name, 0, 0, 0, None, None).mean is None

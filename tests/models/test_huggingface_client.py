@@ -298,10 +298,10 @@ def test_packing_check_catches_a_model_that_ignores_the_mask(monkeypatch):
     source = resolve_source(get_model(MODEL))
     monkeypatch.setattr(runtime, "_CHECKED", {})
     assert runtime.make_engine(source, "cpu", "float32", {}).packing
-    forward = PackedEngine._forward
+    forward = PackedEngine.forward_packed
     monkeypatch.setattr(
         PackedEngine,
-        "_forward",
+        "forward_packed",
         lambda self, cache, tokens, positions, mask: forward(self, cache, tokens, positions, None),
     )
     monkeypatch.setattr(runtime, "_CHECKED", {})

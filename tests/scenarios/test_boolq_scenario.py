@@ -5,7 +5,7 @@ import pytest
 
 from holistic.errors import DataError, DescriptionError
 from holistic.run_specs import build_run_spec
-from tests.scenarios.scenario_test_helpers import UNREACHABLE, load_instances, request_states, run
+from tests.helpers import UNREACHABLE, load_instances, request_states, run
 
 CLASS = "helm.benchmark.scenarios.boolq_scenario.BoolQScenario"
 

@@ -5,7 +5,7 @@ import pytest
 from holistic.errors import DescriptionError
 from holistic.run_specs import build_run_spec
 from holistic.scenarios.civil_comments_scenario import CivilCommentsScenario
-from tests.scenarios.run_helpers import instances_of, request_states, run_description, stat_names
+from tests.helpers import instances_of, request_states, run_description, stat_names
 
 HEADER = ["", "id", "comment_text", "split", "toxicity", "severe_toxicity", "male", "female", "LGBTQ", "christian",
           "muslim", "other_religions", "black", "white", "identity_any"]  # fmt: skip

@@ -8,7 +8,7 @@ import pytest
 from holistic.errors import DescriptionError
 from holistic.run_specs import build_run_spec
 from holistic.scenarios.entity_data_imputation_scenario import EntityDataImputationScenario
-from tests.scenarios.run_helpers import instances_of, request_states, run_description
+from tests.helpers import instances_of, request_states, run_description
 
 BUY_ROWS = 25  # 24 with a description: 2 test (round(2.4)), 4 valid (round(22 * 0.2)), 18 train
 

@@ -7,7 +7,7 @@ import pytest
 from holistic.errors import DataError, DescriptionError
 from holistic.run_specs import build_run_spec
 from holistic.scenarios.entity_matching_scenario import EntityMatchingScenario, dataset_url
-from tests.scenarios.run_helpers import instances_of, request_states, run_description
+from tests.helpers import instances_of, request_states, run_description
 
 TABLE_A = [["id", "title", "manufacturer", "price"]] + [
     [n, f"thing {n}", "" if n == 2 else f"brand{n}", f"{n}.99" if n % 2 else f"{n}"] for n in range(6)

@@ -3,7 +3,7 @@ import logging
 
 import pytest
 
-from tests.scenarios.scenario_test_helpers import UNREACHABLE, load_instances, request_states, run
+from tests.helpers import UNREACHABLE, load_instances, request_states, run
 
 CLASS = "helm.benchmark.scenarios.imdb_scenario.IMDBScenario"
 

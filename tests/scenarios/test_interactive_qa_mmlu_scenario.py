@@ -6,7 +6,7 @@ import pytest
 
 from holistic.errors import DataError, DescriptionError
 from holistic.run_specs import build_run_spec
-from tests.scenarios.scenario_test_helpers import load_instances, request_states, run, serve_directory
+from tests.helpers import load_instances, request_states, run, serve_directory
 
 CLASS = "helm.benchmark.scenarios.interactive_qa_mmlu_scenario.InteractiveQAMMLUScenario"
 

@@ -4,7 +4,7 @@ import pytest
 
 from holistic.errors import DescriptionError
 from holistic.run_specs import build_run_spec
-from tests.scenarios.scenario_test_helpers import (
+from tests.helpers import (
     assert_matches_reference,
     load_instances,
     request_states,

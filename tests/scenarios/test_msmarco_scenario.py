@@ -1,4 +1,3 @@
-import importlib.util
 import random
 
 import pytest
@@ -6,7 +5,7 @@ import pytest
 from holistic.errors import DataError, DescriptionError
 from holistic.run_specs import build_run_spec
 from holistic.scenarios.msmarco_scenario import MSMARCOScenario
-from tests.scenarios.run_helpers import instances_of, request_states, run_description
+from tests.helpers import instances_of, request_states, run_description
 
 NUM_DOCS = 60
 
@@ -175,13 +174,6 @@ def test_run_spec():
     assert len(regular.metric_specs[0].args["measure_names"]) == 15
 
 
-ADAPTER_MISSING = importlib.util.find_spec("holistic.adaptation.adapters.ranking_binary") is None
-
-
-@pytest.mark.skipif(
-    ADAPTER_MISSING,
-    reason="the ranking_binary adapter (adapters/ranking_binary.py) is not on this branch yet",
-)
 def test_full_prompt(tmp_path):
     mirror = tmp_path / "mirror"
     write_fixture(mirror / "msmarco")

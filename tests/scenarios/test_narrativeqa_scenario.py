@@ -5,7 +5,7 @@ import pytest
 
 from holistic.run_specs import build_run_spec
 from holistic.scenarios.narrativeqa_scenario import NarrativeQAScenario
-from tests.scenarios.run_helpers import instances_of, request_states, run_description, stat_names
+from tests.helpers import instances_of, request_states, run_description, stat_names
 
 SUMMARIES = [
     ("d1", "train", "  Mark starts a pirate radio station.\nHe is a loner.  "),

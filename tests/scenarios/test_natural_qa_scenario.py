@@ -7,7 +7,7 @@ import pytest
 from holistic.errors import DescriptionError
 from holistic.run_specs import build_run_spec
 from holistic.scenarios.natural_qa_scenario import FILES, NaturalQAScenario
-from tests.scenarios.run_helpers import instances_of, request_states, run_description, stat_names
+from tests.helpers import instances_of, request_states, run_description, stat_names
 
 
 def sample(n, num_short_answers):

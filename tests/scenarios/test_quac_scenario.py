@@ -6,7 +6,7 @@ import pytest
 from holistic.errors import DataError
 from holistic.run_specs import build_run_spec
 from holistic.scenarios.quac_scenario import QuACScenario
-from tests.scenarios.run_helpers import instances_of, request_states, run_description, stat_names
+from tests.helpers import instances_of, request_states, run_description, stat_names
 
 
 def dialogue(title, num_questions, last_answers=None):

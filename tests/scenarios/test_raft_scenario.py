@@ -11,7 +11,7 @@ from holistic.scenarios.raft_scenario import (
     prompt_settings,
     train_test_indices,
 )
-from tests.scenarios.scenario_test_helpers import load_instances, request_states, run
+from tests.helpers import load_instances, request_states, run
 
 CLASS = "helm.benchmark.scenarios.raft_scenario.RAFTScenario"
 LABELS = ["TAI safety research", "not TAI safety research"]

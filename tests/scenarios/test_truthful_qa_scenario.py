@@ -4,7 +4,7 @@ import pytest
 
 from holistic.errors import DescriptionError
 from holistic.run_specs import build_run_spec
-from tests.scenarios.scenario_test_helpers import assert_matches_reference, load_instances, run
+from tests.helpers import assert_matches_reference, load_instances, run
 
 CLASS = "helm.benchmark.scenarios.truthful_qa_scenario.TruthfulQAScenario"
 HEADER = ["Type", "Category", "Question", "Best Answer", "Correct Answers", "Incorrect Answers", "Source"]
@@ -54,7 +54,7 @@ def test_rotation_moves_the_correct_answer():
 def test_full_prompt_on_fixture(tmp_path):
     mirror = write_fixture(tmp_path / "mirror")
     run_dir = run(tmp_path, "truthful_qa:task=mc_single,model=simple/model1", mirror, max_eval_instances=1)
-    from tests.scenarios.scenario_test_helpers import request_states
+    from tests.helpers import request_states
 
     (state,) = request_states(run_dir)
     prompt = state["request"]["prompt"]

@@ -5,7 +5,7 @@ import pytest
 from holistic.errors import DescriptionError
 from holistic.run_specs import build_run_spec
 from holistic.scenarios.wikifact_scenario import RELATIONS, WIKIFactScenario
-from tests.scenarios.run_helpers import instances_of, request_states, run_description
+from tests.helpers import instances_of, request_states, run_description
 
 FACTS = {
     "train": [

@@ -1,7 +1,7 @@
 import pytest
 
 from holistic.errors import DescriptionError, UnknownNameError
-from holistic.specs.construct import construct_run_specs
+from holistic.run_specs.construct import construct_run_specs
 from holistic.specs.description import coerce, parse_description
 
 

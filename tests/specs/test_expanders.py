@@ -4,9 +4,8 @@ import pytest
 
 from holistic.errors import DescriptionError, UnknownNameError
 from holistic.jsonio import dumps, from_dict
+from holistic.run_specs.construct import EXPANDERS, construct_run_specs
 from holistic.specs import RunSpec
-from holistic.specs.construct import construct_run_specs
-from holistic.specs.expanders import EXPANDERS
 
 
 def names(description: str) -> list[str]:

@@ -8,7 +8,6 @@ through a `PerturbationFiles` that knows the output directory and the data mirro
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import logging
 import os
@@ -18,7 +17,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from random import Random
 
-from holistic.errors import DataError, DescriptionError, UnknownNameError
+from holistic.errors import DataError, DescriptionError
+from holistic.resolve import resolve_class
 from holistic.scenarios.base import Instance, PerturbationDescription, Reference
 from holistic.specs.object_spec import PerturbationSpec
 
@@ -134,16 +134,7 @@ _PREFIX = "helm.benchmark.augmentations."
 
 
 def _resolve(class_name: str) -> type[Perturbation]:
-    module_name, _, cls_name = class_name.rpartition(".")
-    short_module = module_name.rsplit(".", 1)[-1]
-    try:
-        module = importlib.import_module(f"holistic.augmentation.{short_module}")
-        cls = getattr(module, cls_name)
-    except (ImportError, AttributeError):
-        raise UnknownNameError(f"perturbation class {class_name} is not implemented") from None
-    if not (isinstance(cls, type) and issubclass(cls, Perturbation)):
-        raise UnknownNameError(f"{class_name} is not a perturbation")
-    return cls
+    return resolve_class(class_name, "holistic.augmentation", "perturbation class", Perturbation)
 
 
 def create_perturbation(spec: PerturbationSpec, files: PerturbationFiles | None = None) -> Perturbation:

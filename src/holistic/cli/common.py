@@ -153,8 +153,8 @@ def run_entries(args: argparse.Namespace, entries: list[tuple[str, int, list[str
     """Expand entries into RunSpecs, filter, run them, print a summary. Returns the exit status."""
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
     from holistic.errors import HolisticError
+    from holistic.run_specs.construct import construct_run_specs
     from holistic.runner.runner import Runner, RunnerOptions, apply_overrides
-    from holistic.specs.construct import construct_run_specs
 
     if args.suite == "latest":
         error_line("the suite cannot be named 'latest' (runs/latest points at the last suite)")

@@ -8,8 +8,6 @@ others: it is recorded with its error, and the report lists the failures at the 
 from __future__ import annotations
 
 import logging
-import os
-import signal
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -50,25 +48,6 @@ def _progress_bar(total: int, description: str):
     )
 
 
-FAULT_KILL_AFTER = "HOLISTIC_FAULT_KILL_AFTER_REQUESTS"
-
-
-def _with_fault_injection(update):
-    """Crash tests set HOLISTIC_FAULT_KILL_AFTER_REQUESTS=N to SIGKILL the process after N answers."""
-    limit = os.environ.get(FAULT_KILL_AFTER)
-    if not limit:
-        return update
-    answered = [0]
-
-    def progress(n: int) -> None:
-        update(n)
-        answered[0] += n
-        if answered[0] >= int(limit):
-            os.kill(os.getpid(), signal.SIGKILL)
-
-    return progress
-
-
 class Executor:
     def __init__(self, context: ClientContext, num_threads: int = 4) -> None:
         self.context = context
@@ -92,7 +71,7 @@ class Executor:
             clients[model].check_credentials([states[i].request for i in indices])
 
         with _progress_bar(len(states), description or "requests") as bar:
-            progress = _with_fault_injection(bar.update)
+            progress = bar.update
             for model, indices in by_model.items():
                 client = clients[model]
                 requests = [states[i].request for i in indices]

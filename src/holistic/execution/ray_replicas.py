@@ -24,7 +24,7 @@ import ray
 from ray.exceptions import ActorUnavailableError, RayError, RayTaskError
 
 from holistic.models.cache import cache_key
-from holistic.models.registry import ModelMetadata
+from holistic.models.metadata import ModelMetadata
 from holistic.models.request import Request, RequestResult, failed_result
 
 log = logging.getLogger(__name__)

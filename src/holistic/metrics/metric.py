@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import logging
 from collections import defaultdict
@@ -13,6 +12,7 @@ from holistic.adaptation.request_state import RequestState, ScenarioState
 from holistic.errors import DescriptionError
 from holistic.metrics.statistic import MetricName, PerInstanceStats, Stat, merge_stat, metric_name
 from holistic.models.window_service import WindowService
+from holistic.resolve import MissingDependencyError, UnknownClassError, resolve_class
 from holistic.scenarios.base import Instance, PerturbationDescription
 from holistic.specs import AdapterSpec, MetricSpec
 from holistic.specs.adapter_spec import ADAPT_LANGUAGE_MODELING
@@ -86,7 +86,7 @@ class Metric:
                         existing.accumulate(stat)
             for stat in trial_stats.values():
                 if stat.count:
-                    stat._update()
+                    stat.recompute()
             # Without perturbed copies, an instance's worst value is its only value: the worst-case stats are
             # these per-instance totals under the robustness and fairness names (see compute_worst_case_stats).
             instance_totals = [stat.copy() for stat in trial_stats.values()] if single_valued else None
@@ -297,10 +297,11 @@ def compute_worst_case_stats(per_instance: list[PerInstanceStats]) -> list[Stat]
                     emit(base, key, min(values))
     stats = []
     for (name, split, sub_split, perturbation), (count, total, squares, low, high) in results.items():
-        stat = Stat(metric_name(name, split, sub_split, perturbation), count, total, squares, low, high)
-        if count:
-            stat._update()
-        stats.append(stat)
+        stats.append(
+            Stat.from_sums(
+                metric_name(name, split, sub_split, perturbation), count, total, squares, low, high
+            )
+        )
     return stats
 
 
@@ -313,15 +314,14 @@ class MetricUnavailableError(Exception):
 
 def create_metric(spec: MetricSpec) -> Metric | None:
     """Build the metric named by a MetricSpec; None (with one warning) when holistic lacks it."""
-    module_name, _, class_name = spec.class_name.rpartition(".")
-    short_module = module_name.rsplit(".", 1)[-1]
+    class_name = spec.class_name.rpartition(".")[2]
     try:
-        module = importlib.import_module(f"holistic.metrics.{short_module}")
-        cls = getattr(module, class_name)
-    except (ImportError, AttributeError):
+        cls = resolve_class(spec.class_name, "holistic.metrics", "metric class", Metric)
+    except (UnknownClassError, MissingDependencyError) as e:
+        # A bug inside a metric module (ClassImportError) is not caught: it must not pass as "missing".
         if spec.class_name not in _WARNED:
             _WARNED.add(spec.class_name)
-            log.warning("metric %s is not implemented yet; its stats are skipped", spec.class_name)
+            log.warning("%s; its stats are skipped", e)
         return None
     try:
         inspect.signature(cls).bind(**spec.args)

@@ -60,7 +60,7 @@ class Stat:
         self.min = x if self.min is None else min(self.min, x)
         self.max = x if self.max is None else max(self.max, x)
         self.count += 1
-        self._update()
+        self.recompute()
         return self
 
     @staticmethod
@@ -76,7 +76,7 @@ class Stat:
         return Stat(name, 1, value, value * value, value, value, mean, 0, 0.0)
 
     def accumulate(self, other: Stat) -> None:
-        """Merge sums, counts and extremes only; call `_update()` once when done (hot loops)."""
+        """Merge sums, counts and extremes only; call `recompute()` once when done (hot loops)."""
         if other.count == 0:
             return
         self.sum += other.sum
@@ -93,10 +93,19 @@ class Stat:
         self.min = other.min if self.min is None else min(self.min, other.min)
         self.max = other.max if self.max is None else max(self.max, other.max)
         self.count += other.count
-        self._update()
+        self.recompute()
         return self
 
-    def _update(self) -> None:
+    @staticmethod
+    def from_sums(
+        name: MetricName, count: int, sum: float, sum_squared: float, min: float | None, max: float | None
+    ) -> Stat:
+        """A Stat from running totals (count, sum, sum of squares, extremes), mean/variance/stddev derived."""
+        stat = Stat(name, count, sum, sum_squared, min, max)
+        return stat.recompute() if count else stat
+
+    def recompute(self) -> Stat:
+        """Derive mean, variance and stddev from the sums (after `accumulate`); needs count > 0."""
         mean = self.sum / self.count
         # Population variance, clamped at 0 against rounding (the int 0, as HELM's max(0, v) writes it).
         try:
@@ -108,6 +117,7 @@ class Stat:
         self.mean = mean
         self.variance = variance
         self.stddev = math.sqrt(variance)
+        return self
 
     def take_mean(self) -> Stat:
         if self.count == 0:

@@ -11,7 +11,7 @@ import json
 import struct
 from pathlib import Path
 
-from holistic.models.registry import ModelMetadata
+from holistic.models.metadata import ModelMetadata
 
 DEFAULT_WINDOW = 2048
 WINDOW_KEYS = ("max_position_embeddings", "n_positions", "max_sequence_length", "seq_length", "n_ctx")
@@ -36,7 +36,7 @@ def resolve_dynamic_model(name: str) -> ModelMetadata | None:
             args={"pretrained_model_name_or_path": engine},
         )
     if organization == "openai-compatible" and engine:
-        from holistic.models.deployments import openai_compatible_model
+        from holistic.models.deployment_entries import openai_compatible_model
 
         return openai_compatible_model(name)
     return None

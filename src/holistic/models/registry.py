@@ -5,80 +5,26 @@ Order matters: `model=text` and the other categories expand in registry order, a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
 from holistic.errors import UnknownNameError, one_of
-
-# Tags (HELM's names).
-TEXT = "text"
-CODE = "code"
-EMBEDDING = "embedding"
-FULL_FUNCTIONALITY_TEXT = "full_functionality_text"
-LIMITED_FUNCTIONALITY_TEXT = "limited_functionality_text"
-ABLATION = "ablation"
-NO_NEWLINES = "no_newlines"
-NLG_PREFIX = "nlg_prefix_tag"
-WIDER_CONTEXT_WINDOW = "wider_context_window"
-GPT2_TOKENIZER = "gpt2_tokenizer"
-AI21_TOKENIZER = "ai21_tokenizer"
-COHERE_TOKENIZER = "cohere_tokenizer"
-OPT_TOKENIZER = "opt_tokenizer"
-GPTJ_TOKENIZER = "gptj_tokenizer"
-GPTNEO_TOKENIZER = "gptneo_tokenizer"
-LOCAL = "local"
-"""holistic's own tag: runs on this machine (no API)."""
-
-
-@dataclass(frozen=True)
-class ModelMetadata:
-    name: str
-    """`<organization>/<engine>`."""
-
-    display_name: str
-    """Name shown in reports."""
-
-    group: str
-    """Quota group (HELM's proxy accounts)."""
-
-    client: str
-    """Client module under `holistic.models.clients` (`<client>_client`)."""
-
-    tokenizer: str
-    """Tokenizer (window service) name, HELM's spelling."""
-
-    max_sequence_length: int
-    """Tokens the model can attend to."""
-
-    max_request_length: int
-    """Tokens a request (prompt plus completion) may have."""
-
-    prefix_token: str
-    """Token prepended to language-modelling windows."""
-
-    tags: tuple[str, ...] = ()
-    """Capabilities and families (HELM's tags)."""
-
-    end_of_text_token: str = "<|endoftext|>"
-    """Token that ends a text."""
-
-    encoder_decoder: bool = False
-    """Encoder-decoder models do not count the completion against the prompt window."""
-
-    in_helm_registry: bool = True
-    """False for models holistic adds; the `model=` categories cover HELM's 2022 registry only."""
-
-    args: dict[str, Any] = field(default_factory=dict)
-    """Client arguments (a local model's path or hub id, a deployment's base_url, ...)."""
-
-    @property
-    def organization(self) -> str:
-        return self.name.split("/", 1)[0]
-
-    @property
-    def engine(self) -> str:
-        return self.name.split("/", 1)[1]
-
+from holistic.models.metadata import (  # noqa: F401  (re-exported: the tags and the type live there)
+    ABLATION,
+    AI21_TOKENIZER,
+    CODE,
+    COHERE_TOKENIZER,
+    EMBEDDING,
+    FULL_FUNCTIONALITY_TEXT,
+    GPT2_TOKENIZER,
+    GPTJ_TOKENIZER,
+    GPTNEO_TOKENIZER,
+    LIMITED_FUNCTIONALITY_TEXT,
+    LOCAL,
+    NLG_PREFIX,
+    NO_NEWLINES,
+    OPT_TOKENIZER,
+    TEXT,
+    WIDER_CONTEXT_WINDOW,
+    ModelMetadata,
+)
 
 T_FF = (TEXT, FULL_FUNCTIONALITY_TEXT)
 T_LF = (TEXT, LIMITED_FUNCTIONALITY_TEXT)
@@ -162,6 +108,11 @@ def register_model(model: ModelMetadata) -> None:
     else:
         MODELS = tuple(model if m.name == model.name else m for m in MODELS)
     _BY_NAME[model.name] = model
+
+
+def find_model(name: str) -> ModelMetadata | None:
+    """The registered model of that name, or None (no dynamic resolution, nothing registered)."""
+    return _BY_NAME.get(name)
 
 
 def model_names() -> list[str]:

@@ -1,6 +1,8 @@
 """Fast JSON for the summarizer: orjson when installed (3-8x faster), the standard library otherwise.
 
-Run files may hold NaN (HELM writes it), which orjson rejects; those fall back to `json`.
+Run files may hold NaN (HELM writes it), which orjson rejects; those fall back to `json`. Written files
+spell NaN and infinities as HELM's `json.dumps` does (`NaN`, `Infinity`, `-Infinity`, readable by HELM's
+`json.load`) whichever library writes them: orjson would write `null`, so such documents go through `json`.
 """
 
 from __future__ import annotations
@@ -34,16 +36,37 @@ def load(path: str | Path) -> Any:
 
 
 def dumps_bytes(obj: Any, indent: bool = True) -> bytes:
-    """UTF-8 JSON; NaN becomes null. Indented with 2 spaces like every other output file."""
+    """UTF-8 JSON, indented with 2 spaces like every other output file (compact with `indent=False`)."""
     if orjson is not None:
-        return orjson.dumps(obj, option=orjson.OPT_INDENT_2 if indent else 0)
+        data = orjson.dumps(obj, option=orjson.OPT_INDENT_2 if indent else 0)
+        # orjson writes non-finite floats as null: only then (rare) is the document walked and rewritten.
+        if b"null" not in data or not _has_nonfinite(obj):
+            return data
+    return _std_dumps(obj, indent)
+
+
+def _std_dumps(obj: Any, indent: bool) -> bytes:
     return json.dumps(
-        obj, indent=2 if indent else None, ensure_ascii=False, allow_nan=False, default=_nan_none
+        obj,
+        indent=2 if indent else None,
+        separators=(",", ": ") if indent else (",", ":"),
+        ensure_ascii=False,
+        allow_nan=True,
     ).encode()
 
 
-def _nan_none(obj: Any) -> Any:  # pragma: no cover - json only calls this for unknown types
-    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
+def _has_nonfinite(obj: Any) -> bool:
+    stack = [obj]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float):
+            if item - item != 0:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+    return False
 
 
 def iter_array(path: str | Path, key: str | None = None) -> Iterator[Any]:

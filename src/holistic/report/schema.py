@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from holistic.errors import ConfigError
+from holistic.jsonio import from_dict
 
 SCHEMA_PATH = Path(__file__).with_name("schema.yaml")
 
@@ -236,35 +237,21 @@ class Schema:
         return replace(self, run_groups=(*self.run_groups, *extra))
 
 
-def _entry(cls: type, data: dict[str, Any]) -> Any:
-    known = {f for f in cls.__dataclass_fields__}  # type: ignore[attr-defined]
-    kwargs = {}
-    for key, value in data.items():
-        if key not in known:
-            continue
-        if isinstance(value, list):
-            value = tuple(value)
-        elif key == "release_date" and value is not None:
-            value = str(value)  # YAML reads bare dates as datetime.date
-        kwargs[key] = value
-    return cls(**kwargs)
+def _text(value: Any) -> Any:
+    # YAML reads a bare date (release_date: 2022-11-01) as datetime.date; the schema keeps text.
+    return value if value is None or isinstance(value, str) else str(value)
+
+
+SECTIONS = ("models", "adapter", "metrics", "perturbations", "metric_groups", "run_groups")
 
 
 def parse_schema(data: dict[str, Any], source: str = "schema") -> Schema:
+    import dacite
+
     try:
-        metric_groups = []
-        for group in data.get("metric_groups", []):
-            matchers = tuple(_entry(MetricMatcher, m) for m in group.get("metrics", []))
-            metric_groups.append(_entry(MetricGroup, {**group, "metrics": matchers}))
-        return Schema(
-            models=tuple(_entry(ModelEntry, m) for m in data.get("models", [])),
-            adapter=tuple(_entry(FieldEntry, a) for a in data.get("adapter", [])),
-            metrics=tuple(_entry(FieldEntry, m) for m in data.get("metrics", [])),
-            perturbations=tuple(_entry(FieldEntry, p) for p in data.get("perturbations", [])),
-            metric_groups=tuple(metric_groups),
-            run_groups=tuple(_entry(RunGroup, g) for g in data.get("run_groups", [])),
-        )
-    except (TypeError, AttributeError) as e:
+        sections = {key: data.get(key) or [] for key in SECTIONS}
+        return from_dict(Schema, sections, type_hooks={str: _text})
+    except (TypeError, AttributeError, dacite.DaciteError) as e:
         raise ConfigError(f"{source} is malformed: {e}") from None
 
 

@@ -117,14 +117,10 @@ def model_display_name(schema: Schema, model: str) -> str:
     entry = schema.model(model)
     if entry is not None:
         return entry.display_name
-    try:
-        from holistic.models.registry import _BY_NAME
+    from holistic.models.registry import find_model
 
-        if model in _BY_NAME:
-            return _BY_NAME[model].display_name
-    except ImportError:  # pragma: no cover
-        pass
-    return model
+    metadata = find_model(model)
+    return metadata.display_name if metadata is not None else model
 
 
 def metric_header(schema: Schema, matcher: MetricMatcher, prefix: str = "") -> Cell:

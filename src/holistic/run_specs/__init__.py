@@ -19,7 +19,7 @@ from holistic.specs import RunSpec
 
 # Keys that share a module with another key: key -> (module, function name).
 ALIASES: dict[str, tuple[str, str]] = {}
-_NOT_RUN_SPECS = {"presets"}
+_NOT_RUN_SPECS = {"presets", "construct"}
 
 
 def run_spec_names() -> list[str]:

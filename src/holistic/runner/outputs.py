@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
+import traceback
 from pathlib import Path
 
 from holistic.adaptation.request_state import ScenarioState
@@ -32,24 +34,33 @@ class RunWriter:
     `finish` waits for it, then writes per_instance_stats.json and, last, stats.json.
     """
 
+    FORK_MIN_REQUEST_STATES = 1000
+    """Below this many request states writing is quick: done in-process, no fork."""
+
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self._child: int | None = None
+        self._errors: int | None = None  # read end of the pipe the child reports its exception on
 
     def start(self, run_spec: RunSpec, scenario: Scenario, scenario_state: ScenarioState) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         # A rerun replaces a complete run: remove the marker first so a crash mid-way never looks complete.
         (self.directory / COMPLETION_MARKER).unlink(missing_ok=True)
-        if hasattr(os, "fork") and len(scenario_state.request_states) >= 1000:
+        if hasattr(os, "fork") and len(scenario_state.request_states) >= self.FORK_MIN_REQUEST_STATES:
+            read_end, write_end = os.pipe()
             pid = os.fork()
             if pid == 0:  # child: write and leave without running the parent's cleanup handlers
+                os.close(read_end)
                 status = 1
                 try:
                     self._write_state_files(run_spec, scenario, scenario_state)
                     status = 0
+                except BaseException as e:  # noqa: BLE001 - every failure goes to the parent, then exit 1
+                    _report_to_parent(write_end, e)
                 finally:
                     os._exit(status)
-            self._child = pid
+            os.close(write_end)
+            self._child, self._errors = pid, read_end
         else:
             self._write_state_files(run_spec, scenario, scenario_state)
 
@@ -70,16 +81,41 @@ class RunWriter:
         write_json(self.directory / "scenario_state.json", scenario_state)
 
     def wait(self) -> None:
-        if self._child is not None:
-            _, status = os.waitpid(self._child, 0)
-            self._child = None
-            if status != 0:
-                raise RuntimeError(f"writing {self.directory} failed in the writer process (status {status})")
+        """Wait for the writer process; its exception, if any, is raised here with the child's traceback."""
+        if self._child is None:
+            return
+        assert self._errors is not None
+        with os.fdopen(self._errors, "rb") as pipe:  # read before waiting: a long report must not block it
+            report = pipe.read()
+        _, status = os.waitpid(self._child, 0)
+        self._child = self._errors = None
+        if report:
+            error, child_traceback = pickle.loads(report)
+            error.add_note(
+                f"in the run-directory writer process, writing {self.directory}:\n{child_traceback}"
+            )
+            raise error
+        if status != 0:
+            code = os.waitstatus_to_exitcode(status)
+            how = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
+            raise RuntimeError(f"writing {self.directory} failed in the writer process ({how})")
 
     def finish(self, per_instance_stats: list[PerInstanceStats], stats: list[Stat]) -> None:
         self.wait()
         write_json(self.directory / "per_instance_stats.json", per_instance_stats)
         write_json(self.directory / "stats.json", stats)
+
+
+def _report_to_parent(fd: int, error: BaseException) -> None:
+    """Send the exception (or, if it cannot be pickled, a RuntimeError naming it) and its traceback."""
+    text = "".join(traceback.format_exception(error))
+    try:
+        payload = pickle.dumps((error, text))
+        pickle.loads(payload)  # an exception whose constructor needs other arguments fails here, not later
+    except Exception:  # noqa: BLE001
+        payload = pickle.dumps((RuntimeError(f"{type(error).__name__}: {error}"), text))
+    with os.fdopen(fd, "wb") as pipe:
+        pipe.write(payload)
 
 
 def write_run(

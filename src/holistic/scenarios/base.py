@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import importlib
 import inspect
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from holistic.errors import DescriptionError, UnknownNameError
+from holistic.errors import DescriptionError
 from holistic.jsonio import memoize_json_of
+from holistic.resolve import resolve_class
 from holistic.specs import ScenarioSpec
 
 TRAIN_SPLIT = "train"
@@ -118,13 +118,7 @@ class Scenario(ABC):
 
 def _resolve(class_name: str) -> type[Scenario]:
     """Map HELM's class name (`helm.benchmark.scenarios.<module>.<Class>`) to holistic's implementation."""
-    module_name, _, cls_name = class_name.rpartition(".")
-    short_module = module_name.rsplit(".", 1)[-1]
-    try:
-        module = importlib.import_module(f"holistic.scenarios.{short_module}")
-        return getattr(module, cls_name)
-    except (ImportError, AttributeError):
-        raise UnknownNameError(f"scenario class {class_name} is not implemented") from None
+    return resolve_class(class_name, "holistic.scenarios", "scenario class", Scenario)
 
 
 def create_scenario(spec: ScenarioSpec) -> Scenario:

@@ -6,13 +6,13 @@ users know all work. Values are validated when the expander is built, before any
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from holistic.errors import DescriptionError, UnknownNameError, one_of
 from holistic.specs.adapter_spec import Substitution
-from holistic.specs.object_spec import DataAugmenterSpec
+from holistic.specs.object_spec import DataAugmenterSpec, PerturbationSpec
 from holistic.specs.run_spec import RunSpec
 
 EXPERT_INSTRUCTIONS = "I am an expert AI assistant who is here to help you with the following. "
@@ -197,8 +197,8 @@ def num_prompt_tokens_expander(value: Any) -> RunExpander:
     )
 
 
-def tokenizer_expander(value: Any) -> RunExpander:
-    from holistic.models.registry import get_model
+def tokenizer_expander(value: Any, model_tags: Callable[[str], Sequence[str]]) -> RunExpander:
+    """`tokenizer=`; `model_tags` (handed in by the caller) gives a model's registry tags for `default`."""
 
     def expand(rs: RunSpec) -> list[RunSpec]:
         tokenizer = value
@@ -208,7 +208,7 @@ def tokenizer_expander(value: Any) -> RunExpander:
                 raise DescriptionError("tokenizer=default must come after model= in the description")
             tokenizer = TOKENIZER_DEFAULTS.get(model)
             if tokenizer is None:
-                tags = get_model(model).tags
+                tags = model_tags(model)
                 tokenizer = next((t for tag, t in TOKENIZER_TAG_DEFAULTS.items() if tag in tags), None)
             if tokenizer is None:
                 raise DescriptionError(f"no default tokenizer for model {model} (give tokenizer=<name>)")
@@ -217,21 +217,20 @@ def tokenizer_expander(value: Any) -> RunExpander:
     return RunExpander("tokenizer", value, expand)
 
 
-def model_expander(value: Any) -> RunExpander:
-    from holistic.specs.model_categories import expand_model_value
-
-    models = expand_model_value(str(value))
+def model_expander(models: list[str]) -> RunExpander:
+    """`model=`, with the value already expanded to model names by the caller (categories need the registry)."""
     return _adapter_field_expander("model", "model", models)
 
 
-def data_augmentation_expander(value: Any) -> RunExpander:
-    from holistic.augmentation.options import DATA_AUGMENTATION_OPTIONS
-
-    _check("data_augmentation", value, DATA_AUGMENTATION_OPTIONS)
+def data_augmentation_expander(
+    value: Any, options: Mapping[str, Callable[[], list[tuple[str, list[PerturbationSpec]]]]]
+) -> RunExpander:
+    """`data_augmentation=`; `options` (the augmentation stage's table) is handed in by the caller."""
+    _check("data_augmentation", value, dict(options))
 
     def expand(rs: RunSpec) -> list[RunSpec]:
         out = []
-        for option_name, perturbation_specs in DATA_AUGMENTATION_OPTIONS[value]():
+        for option_name, perturbation_specs in options[value]():
             augmenter = DataAugmenterSpec(
                 perturbation_specs=perturbation_specs,
                 should_augment_train_instances=False,
@@ -250,7 +249,9 @@ def data_augmentation_expander(value: Any) -> RunExpander:
     return RunExpander("data_augmentation", value, expand)
 
 
-EXPANDERS: dict[str, Callable[[Any], RunExpander]] = {
+# Expanders that need only the description's value. `model`, `tokenizer` and `data_augmentation` need
+# the model registry or the augmentation table; `holistic.run_specs.construct.EXPANDERS` binds them.
+PURE_EXPANDERS: dict[str, Callable[[Any], RunExpander]] = {
     "instructions": instructions_expander,
     "prompt": prompt_expander,
     "newline": newline_expander,
@@ -259,9 +260,6 @@ EXPANDERS: dict[str, Callable[[Any], RunExpander]] = {
     "num_train_trials": num_train_trials_expander,
     "max_train_instances": max_train_instances_expander,
     "num_outputs": num_outputs_expander,
-    "model": model_expander,
-    "data_augmentation": data_augmentation_expander,
-    "tokenizer": tokenizer_expander,
     "num_prompt_tokens": num_prompt_tokens_expander,
     "num_output_tokens": num_output_tokens_expander,
     "max_tokens": max_tokens_expander,

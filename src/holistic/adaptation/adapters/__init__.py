@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
-
 from holistic.adaptation.adapters.base import Adapter
 from holistic.errors import UnknownNameError, one_of
 from holistic.models.window_service import WindowService
+from holistic.resolve import resolve_class
 from holistic.specs import AdapterSpec
 
 # method -> (module, class)
@@ -24,8 +23,7 @@ def get_adapter(adapter_spec: AdapterSpec, window_service: WindowService) -> Ada
     if adapter_spec.method not in ADAPTERS:
         raise UnknownNameError(f"unknown adaptation method '{adapter_spec.method}' ({one_of(ADAPTERS)})")
     module_name, class_name = ADAPTERS[adapter_spec.method]
-    try:
-        module = importlib.import_module(f"holistic.adaptation.adapters.{module_name}")
-    except ModuleNotFoundError:
-        raise UnknownNameError(f"adaptation method '{adapter_spec.method}' is not implemented yet") from None
-    return getattr(module, class_name)(adapter_spec, window_service)
+    cls = resolve_class(
+        f"{module_name}.{class_name}", "holistic.adaptation.adapters", "adapter class", Adapter
+    )
+    return cls(adapter_spec, window_service)

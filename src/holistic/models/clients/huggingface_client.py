@@ -31,13 +31,6 @@ ORGANIZATION_CACHE = "huggingface"
 OPTION_NAMES = ("device", "dtype", "batch_tokens", "max_streams", "num_threads")
 
 
-def load_tokenizer(model: ModelMetadata):
-    """The tokenizer backend of a local model, without loading its weights."""
-    from holistic.models.local.loading import load_tokenizer_backend, resolve_source
-
-    return load_tokenizer_backend(resolve_source(model))
-
-
 class HuggingFaceClient(Client):
     batched = True
     cache_organization = ORGANIZATION_CACHE

@@ -108,12 +108,13 @@ class PackedEngine:
             logits = torch.tanh(logits / cap) * cap
         return torch.log_softmax(logits, dim=-1)
 
-    def _new_cache(self):
+    def new_cache(self):
+        """An empty key/value cache for `forward_packed`."""
         from transformers import DynamicCache
 
         return DynamicCache(config=self.config)
 
-    def _forward(
+    def forward_packed(
         self, cache, tokens: list[int], positions: list[int], mask: np.ndarray | None, exact: bool = False
     ) -> torch.Tensor:
         """Feed one packed row; `mask` (T, K+T) says which keys each new token sees. Returns hidden states (T, H).
@@ -151,7 +152,8 @@ class PackedEngine:
         return self.body(**kwargs).last_hidden_state[0]
 
     @staticmethod
-    def _keep(cache, keep: torch.Tensor) -> None:
+    def keep_cache_positions(cache, keep: torch.Tensor) -> None:
+        """Drop every cached position not in `keep` (indices along the sequence axis), in place."""
         for layer in cache.layers:
             if getattr(layer, "keys", None) is not None and layer.keys.numel():
                 layer.keys = layer.keys.index_select(-2, keep)
@@ -159,7 +161,8 @@ class PackedEngine:
 
     # ---- token choice -------------------------------------------------------------------------------------
 
-    def _choose(self, logprobs: torch.Tensor, job: Job, generator: torch.Generator | None) -> int:
+    def choose_token(self, logprobs: torch.Tensor, job: Job, generator: torch.Generator | None) -> int:
+        """The next token: greedy at temperature 0, else sampled (top-p) with the job's own generator."""
         if job.temperature <= 0 or generator is None:
             return int(torch.argmax(logprobs))
         probs = torch.softmax(logprobs.double() / job.temperature, dim=-1)

@@ -19,7 +19,7 @@ class JobBuilder:
     def __init__(self, tokenizer, model: ModelMetadata) -> None:
         self.tokenizer = tokenizer
         self.model = model
-        self.token_text = getattr(tokenizer, "token_text", None) or TokenTexts(tokenizer._tokenizer)
+        self.token_text = getattr(tokenizer, "token_text", None) or TokenTexts(tokenizer.backend)
         self.bos = tokenizer.bos_token_id() if hasattr(tokenizer, "bos_token_id") else None
         end = tokenizer.encode(model.end_of_text_token) if model.end_of_text_token else []
         # What an empty prompt is conditioned on: the BOS token, else the end-of-text token.

@@ -266,3 +266,8 @@ def available_memory_bytes() -> int:
     except OSError:
         pass
     return 8 << 30
+
+
+def load_tokenizer(model: ModelMetadata) -> Any:
+    """The tokenizer backend of a local model, without loading its weights."""
+    return load_tokenizer_backend(resolve_source(model))

@@ -77,7 +77,7 @@ class PackedRun:
         self.pending: list[_Stream] = []
         self.next_id = self.num_nodes
         self.column = np.full(self.num_nodes + 1024, -1, dtype=np.int64)
-        self.cache = engine._new_cache()
+        self.cache = engine.new_cache()
         self.live = np.empty(0, dtype=np.int64)
         self.generated_owner: dict[int, _Stream] = {}
         self.next_finish = 0
@@ -115,7 +115,7 @@ class PackedRun:
         cache, never seen, until the next compaction (negative ids)."""
         padding = max(0, MIN_ROWS - len(nodes)) if self.e.packing else 0
         mask = self._mask(nodes, padding)
-        hidden = self.e._forward(
+        hidden = self.e.forward_packed(
             self.cache, tokens + [tokens[0]] * padding, positions + [0] * padding, mask, exact
         )
         dummies = np.arange(-1, -padding - 1, -1, dtype=np.int64)
@@ -126,7 +126,7 @@ class PackedRun:
         keep = np.nonzero(np.isin(self.live, needed))[0]
         if keep.size == self.live.size:
             return
-        self.e._keep(self.cache, torch.from_numpy(keep).to(self.e.device))
+        self.e.keep_cache_positions(self.cache, torch.from_numpy(keep).to(self.e.device))
         self.live = self.live[keep]
 
     def _needed(self, next_node: int | None) -> np.ndarray:
@@ -207,7 +207,7 @@ class PackedRun:
     def _advance(self, stream: _Stream, logprobs: torch.Tensor) -> None:
         """Choose the stream's next token from `logprobs`; queue it for feeding unless the stream is done."""
         job = self.jobs[stream.job]
-        token = self.e._choose(logprobs, job, stream.generator)
+        token = self.e.choose_token(logprobs, job, stream.generator)
         out = stream.out
         if token in self.e.eos_ids:
             out.finish_reason = "endoftext"

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from holistic.errors import HolisticError
-from holistic.models.tokenizers import Tokenizer
+from holistic.models.tokenizers.base import Tokenizer
 
 MEMO_SIZE = 4096
 

@@ -14,7 +14,7 @@ from abc import abstractmethod
 from pathlib import Path
 
 from holistic.errors import ConfigError
-from holistic.models.tokenizers import Tokenizer
+from holistic.models.tokenizers.base import Tokenizer
 
 END_OF_TEXT = "<|endoftext|>"
 END_OF_TEXT_ID = 50256
@@ -146,6 +146,7 @@ class RustGPT2Tokenizer(GPT2Tokenizer):
         tokenizer.decoder = ByteLevelDecoder()
         tokenizer.add_special_tokens([AddedToken(END_OF_TEXT, special=True)])
         self._tokenizer = tokenizer
+        self.backend = tokenizer  # public, as HuggingFaceTokenizer.backend (local jobs read token texts)
 
     def encode(self, text: str) -> list:
         return self._tokenizer.encode(text, add_special_tokens=False).ids

@@ -12,7 +12,7 @@ import threading
 from functools import lru_cache
 
 from holistic.errors import ConfigError
-from holistic.models.tokenizers import Tokenizer
+from holistic.models.tokenizers.base import Tokenizer
 
 
 @lru_cache(maxsize=1)
@@ -139,7 +139,7 @@ def load_huggingface_tokenizer(name: str) -> Tokenizer:
         except Exception as e:  # noqa: BLE001 - unknown names become a clear error below
             raise ConfigError(f"unknown tokenizer '{name}'") from e
     try:
-        from holistic.models.clients.huggingface_client import load_tokenizer
+        from holistic.models.local.loading import load_tokenizer
     except ImportError as e:
         raise ConfigError(f"tokenizer '{name}' needs the local extra (pip install 'holistic[local]')") from e
     return HuggingFaceTokenizer(name, load_tokenizer(model))

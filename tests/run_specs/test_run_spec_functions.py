@@ -3,7 +3,7 @@
 import pytest
 
 from holistic.cli.run import main as helm_run
-from holistic.specs.construct import construct_run_specs
+from holistic.run_specs.construct import construct_run_specs
 
 EM = ["exact_match", "quasi_exact_match", "prefix_exact_match", "quasi_prefix_exact_match"]
 HARMS = ["BiasMetric"] * 6 + ["ToxicityMetric"]
