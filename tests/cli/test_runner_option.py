@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -66,3 +67,20 @@ def test_replicas_follow_the_deployment_or_fill_the_cluster():
     assert replica_spec(on_cpu, {"CPU": 32, "GPU": 8}, 1).num_gpus == 0
     assert replica_spec(plain, {"CPU": 6}, 1).replicas == 6
     assert replica_spec(plain, {"CPU": 1}, 3).replicas == 1
+
+
+def test_an_unreachable_ray_address_is_a_one_line_error(tmp_path, capsys):
+    pytest.importorskip("ray")
+    from holistic.cli.run import main
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    code = main(
+        ["--run-specs", "mmlu:subject=philosophy,model=simple/model1", "--suite", "s", "-o", str(tmp_path / "o"),
+         "--local-path", str(tmp_path / "p"), "--runner", "ray", "--ray-address", f"127.0.0.1:{port}"]
+    )  # fmt: skip
+    assert code == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert error.startswith(f"error: cannot reach Ray at 127.0.0.1:{port}: "), error
+    assert "Connection refused" in error

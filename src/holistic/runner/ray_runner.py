@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import socket
 import threading
 
 from holistic.errors import ConfigError
@@ -31,6 +32,21 @@ def ray_available() -> bool:
     return True
 
 
+def _unreachable(address: str | None) -> str | None:
+    """Why HOST:PORT (or ray://HOST:PORT) cannot be reached, checked first: Ray itself waits minutes."""
+    if not address or address in ("auto", "local"):
+        return None
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    try:
+        socket.create_connection((host or "127.0.0.1", int(port)), timeout=5).close()
+    except (OSError, ValueError) as e:
+        return (
+            f"cannot reach Ray at {address}: {e.strerror if isinstance(e, OSError) and e.strerror else e} "
+            "(give HOST:PORT of a running head node, ray://HOST:PORT, auto, or no address for a local instance)"
+        )
+    return None
+
+
 class RayRunner(Runner):
     def __init__(self, options: RunnerOptions, address: str | None = None) -> None:
         super().__init__(options)
@@ -38,6 +54,7 @@ class RayRunner(Runner):
         self._pools: dict = {}
         self._pools_lock = threading.Lock()
         self._local_models: list[str] = []
+        self._resources: dict[str, float] | None = None
         # Downloads and data files are shared between runs of one scenario: one run reads them at a time.
         self._data_lock = threading.Lock()
         from holistic.execution.ray_executor import RayExecutor
@@ -51,6 +68,9 @@ class RayRunner(Runner):
 
         if ray.is_initialized():
             return
+        unreachable = _unreachable(self.address)
+        if unreachable:
+            raise ConfigError(unreachable)
         try:
             ray.init(
                 address=self.address or None,
@@ -60,9 +80,10 @@ class RayRunner(Runner):
             )
         except (ConnectionError, ValueError, RuntimeError) as e:
             where = self.address or "a new local instance"
+            reason = str(e).strip().splitlines()[0].split(". ")[0] if str(e).strip() else type(e).__name__
             raise ConfigError(
-                f"cannot start or reach Ray at {where}: {str(e).splitlines()[0] if str(e) else type(e).__name__} "
-                "(give --ray-address auto for a running `ray start` cluster, ray://HOST:PORT, or none)"
+                f"cannot start or reach Ray at {where}: {reason} (give --ray-address auto for a cluster "
+                "started with `ray start`, ray://HOST:PORT, or no address for a local instance)"
             ) from None
 
     def pool(self, model_name: str):
@@ -87,7 +108,7 @@ class RayRunner(Runner):
         from holistic.execution.ray_replicas import replica_spec
         from holistic.models.registry import get_model
 
-        if not hasattr(self, "_resources"):
+        if self._resources is None:
             self._resources = ray.cluster_resources()
         return replica_spec(get_model(model_name), self._resources, max(1, len(self._local_models)))
 
