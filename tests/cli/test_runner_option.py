@@ -84,3 +84,14 @@ def test_an_unreachable_ray_address_is_a_one_line_error(tmp_path, capsys):
     error = capsys.readouterr().err.strip().splitlines()[-1]
     assert error.startswith(f"error: cannot reach Ray at 127.0.0.1:{port}: "), error
     assert "Connection refused" in error
+
+
+def test_a_replica_larger_than_the_cluster_is_a_config_error():
+    pytest.importorskip("ray")
+    from holistic.errors import ConfigError
+    from holistic.execution.ray_replicas import replica_spec
+    from holistic.models.deployments import deployment_from_dict
+
+    wants_gpu = deployment_from_dict({"name": "huggingface/smollm2-135m-instruct", "num_gpus": 1}, "test")
+    with pytest.raises(ConfigError, match="needs 1 GPU but the Ray cluster has 0"):
+        replica_spec(wants_gpu, {"CPU": 4}, 1)

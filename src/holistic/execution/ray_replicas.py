@@ -23,6 +23,7 @@ from typing import Any
 import ray
 from ray.exceptions import ActorUnavailableError, RayError, RayTaskError
 
+from holistic.errors import ConfigError
 from holistic.models.cache import cache_key
 from holistic.models.metadata import ModelMetadata
 from holistic.models.request import Request, RequestResult, failed_result
@@ -152,6 +153,12 @@ def replica_spec(model: ModelMetadata, cluster: dict[str, float], models_sharing
     wants_gpu = cluster.get("GPU", 0) > 0 and args.get("device", "auto") != "cpu" and model.client != "simple"
     num_gpus = float(args.get("num_gpus", 1 if wants_gpu else 0))
     num_cpus = float(args.get("num_cpus", 1))
+    for resource, amount in (("CPU", num_cpus), ("GPU", num_gpus)):
+        if amount > cluster.get(resource, 0):
+            raise ConfigError(
+                f"a replica of {model.name} needs {amount:g} {resource} but the Ray cluster has "
+                f"{cluster.get(resource, 0):g} (set num_cpus/num_gpus of its deployment in model_deployments.yaml)"
+            )
     if "replicas" in args:
         replicas = int(args["replicas"])
     elif num_gpus > 0:
@@ -176,8 +183,10 @@ class ReplicaPool:
         )
         self.actors = [actor_class.remote(model) for _ in range(spec.replicas)]
         self._free: queue.Queue = queue.Queue()
+        # A replica takes batches once it is placed and started; one still waiting for resources (an
+        # autoscaling cluster, a busy GPU) never holds a batch while others are free.
         for actor in self.actors:
-            self._free.put(actor)
+            self._return_when_alive(actor)
 
     def answer(self, requests: list[Request], store: Callable[[str, Answers], None]) -> list[RequestResult]:
         """Answers for `requests` (none cached on the driver); `store` is called with each answer as it arrives."""
