@@ -137,6 +137,16 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--skip-run-specs-json", action="store_true", help="do not write runs/<suite>/run_specs.json"
     )
+    parser.add_argument(
+        "--runner", choices=("local", "ray"), default="local",
+        help="local (default): runs one after another in this process; ray: several runs in flight, local "
+        "models answered by replicas on a Ray cluster (needs pip install 'holistic[ray]'; see docs/scaling.md)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--ray-address", default=None, metavar="ADDRESS",
+        help="with --runner ray: auto (a cluster started with `ray start`) or ray://HOST:PORT; "
+        "default: start a local Ray instance on this machine",
+    )  # fmt: skip
     parser.add_argument("-q", "--quiet", action="store_true", help="only print warnings and the summary")
     parser.add_argument(
         "--output-layout", choices=("2022", "helm-0.5"), default=None,
@@ -214,6 +224,15 @@ def run_entries(args: argparse.Namespace, entries: list[tuple[str, int, list[str
     if args.suite == "latest":
         error_line("the suite cannot be named 'latest' (runs/latest points at the last suite)")
         return EXIT_USAGE
+    if args.runner == "ray":
+        from holistic.runner.ray_runner import RAY_MISSING, ray_available
+
+        if not ray_available():
+            error_line(RAY_MISSING)
+            return EXIT_USAGE
+    elif args.ray_address:
+        error_line("--ray-address needs --runner ray (or leave it out)")
+        return EXIT_USAGE
     problem = None if args.list_runs else check_output_path(args.output_path)
     if problem:
         error_line(problem)
@@ -279,7 +298,13 @@ def run_entries(args: argparse.Namespace, entries: list[tuple[str, int, list[str
         output_layout=output_layout(args),
     )
     try:
-        outcomes = Runner(options).run_all(run_specs)
+        if args.runner == "ray":
+            from holistic.runner.ray_runner import RayRunner
+
+            runner: Runner = RayRunner(options, args.ray_address)
+        else:
+            runner = Runner(options)
+        outcomes = runner.run_all(run_specs)
     except HolisticError as e:  # --exit-on-error
         error_line(str(e))
         return EXIT_USAGE

@@ -94,30 +94,39 @@ class Runner:
         last_run_of = {run_spec.adapter_spec.model: index for index, run_spec in enumerate(run_specs)}
         for index, run_spec in enumerate(run_specs):
             log.info("[%d/%d] %s", index + 1, len(run_specs), run_spec.name)
-            start = time.perf_counter()
-            # A run allocates millions of small, acyclic objects (instances, requests, stats, JSON text); the
-            # cyclic collector would rescan them over and over (a sixth of a 10,000-instance run). It is
-            # paused while holistic's own code runs and on while clients execute.
-            gc.disable()
-            try:
-                outcome = self.run_one(run_spec)
-            except HolisticError as e:
-                if self.options.exit_on_error:
-                    raise
-                outcome = RunOutcome(run_spec, "failed", str(e))
-            except Exception:  # a bug: keep the traceback in a file, tell the user where, go on
-                outcome = self.crashed(run_spec)
-            finally:
-                gc.enable()
-            outcome.seconds = time.perf_counter() - start
+            outcome = self.run_guarded(run_spec)
             outcomes.append(outcome)
             if last_run_of[run_spec.adapter_spec.model] == index:
                 release_model(run_spec.adapter_spec.model, self.client_context)
             if outcome.crashed and self.options.exit_on_error:
                 break
+        self.write_suite_files(run_specs)
+        return outcomes
+
+    def run_guarded(self, run_spec: RunSpec) -> RunOutcome:
+        """One run, timed; a user error fails the run only (or, with --exit-on-error, propagates), and a bug
+        fails it with its traceback kept in the run directory."""
+        start = time.perf_counter()
+        # A run allocates millions of small, acyclic objects (instances, requests, stats, JSON text); the
+        # cyclic collector would rescan them over and over (a sixth of a 10,000-instance run). It is
+        # paused while holistic's own code runs and on while clients execute.
+        gc.disable()
+        try:
+            outcome = self.run_one(run_spec)
+        except HolisticError as e:
+            if self.options.exit_on_error:
+                raise
+            outcome = RunOutcome(run_spec, "failed", str(e))
+        except Exception:  # a bug: keep the traceback in a file, tell the user where, go on
+            outcome = self.crashed(run_spec)
+        finally:
+            gc.enable()
+        outcome.seconds = time.perf_counter() - start
+        return outcome
+
+    def write_suite_files(self, run_specs: list[RunSpec]) -> None:
         if not self.options.skip_run_specs_json and run_specs:
             write_suite_files(self.options.output_path, self.options.suite, run_specs)
-        return outcomes
 
     def crashed(self, run_spec: RunSpec) -> RunOutcome:
         """An unexpected exception: its traceback goes to `<run directory>/traceback.txt`."""

@@ -28,6 +28,10 @@ def _raw_request(request: Request) -> dict:
 
 class SimpleClient(Client):
     batched = True
+    cache_organization = "simple"
+
+    def raw_request(self, request: Request) -> dict:
+        return _raw_request(request)
 
     def make_request(self, request: Request) -> RequestResult:
         return self.make_requests([request])[0]
