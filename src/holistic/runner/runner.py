@@ -289,4 +289,3 @@ def release_model(model_name: str, client_context: ClientContext) -> None:
     torch = sys.modules.get("torch")
     if torch is not None and torch.cuda.is_available():
         torch.cuda.empty_cache()
-
