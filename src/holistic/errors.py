@@ -38,3 +38,7 @@ def one_of(values, given: object = None) -> str:
     if len(values) > 12:
         return hint + "one of " + ", ".join(values[:12]) + f", ... ({len(values)} in all)"
     return hint + "one of " + ", ".join(values)
+
+
+class SandboxError(HolisticError):
+    """Model-written code cannot be run here (the sandbox cannot start its programs)."""

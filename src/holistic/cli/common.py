@@ -48,7 +48,23 @@ class OneLineParser(argparse.ArgumentParser):
 
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--suite", required=True, help="name of the suite: outputs go to <output-path>/runs/<suite>/"
+        "--suite",
+        default=None,
+        help="name of the suite: outputs go to <output-path>/runs/<suite>/ (required to run)",
+    )
+    parser.add_argument(
+        "--helm-version", choices=("0.1", "0.5"), default="0.1",
+        help="behaviour profile where HELM versions differ (AdapterSpec presets, in-context example order, "
+        "simple/model1, metric ties): 0.1 = HELM v0.1.0 of the HELM paper and its confs (default), "
+        "0.5 = HELM 0.5; recorded in each run directory (docs/compatibility.md)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--list-runs", action="store_true",
+        help="print the names of the RunSpecs this command would run, one per line, then their count "
+        "(on stderr), and exit; builds RunSpecs only (no model, no scenario data)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--json", action="store_true", help="with --list-runs: print one run_spec.json object per line"
     )
     parser.add_argument(
         "-m", "--max-eval-instances", type=non_negative_int, default=None,
@@ -121,7 +137,53 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--skip-run-specs-json", action="store_true", help="do not write runs/<suite>/run_specs.json"
     )
+    parser.add_argument(
+        "--runner", choices=("local", "ray"), default="local",
+        help="local (default): runs one after another in this process; ray: several runs in flight, local "
+        "models answered by replicas on a Ray cluster (needs pip install 'holistic[ray]'; see docs/scaling.md)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--ray-address", default=None, metavar="ADDRESS",
+        help="with --runner ray: auto (a cluster started with `ray start`) or ray://HOST:PORT; "
+        "default: start a local Ray instance on this machine",
+    )  # fmt: skip
     parser.add_argument("-q", "--quiet", action="store_true", help="only print warnings and the summary")
+    parser.add_argument(
+        "--output-layout", choices=("2022", "helm-0.5"), default=None,
+        help="run-directory layout: 2022 (the spec's, HELM v0.1.0; the default) or helm-0.5 (crfm-helm 0.5's "
+        "nested {\"text\": ...} inputs, readable by its helm-summarize and front end)",
+    )  # fmt: skip
+    add_plugins_argument(parser)
+
+
+def output_layout(args: argparse.Namespace) -> str:
+    """The run-directory layout: --output-layout, else the one implied by the --helm-version profile."""
+    if args.output_layout:
+        return args.output_layout
+    # The single link between the behaviour profile and the layout: HELM 0.5's profile writes 0.5's files.
+    if getattr(args, "helm_version", None) == "0.5":
+        return "helm-0.5"
+    return "2022"
+
+
+def add_plugins_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--plugins", nargs="+", action="extend", default=[], metavar="MODULE_OR_PATH",
+        help="import these plug-ins (module names or .py files) besides those of installed packages "
+        "(entry-point group 'holistic'); see docs/extending.md",
+    )  # fmt: skip
+
+
+def load_plugins(names: list[str]) -> str | None:
+    """Import installed and named plug-ins; None, or the one-line error when one fails."""
+    from holistic.errors import HolisticError
+    from holistic.plugins import load_plugins as load
+
+    try:
+        load(names)
+    except HolisticError as e:
+        return str(e)
+    return None
 
 
 def check_output_path(path: str) -> str | None:
@@ -148,13 +210,36 @@ def run_entries(args: argparse.Namespace, entries: list[tuple[str, int, list[str
     """Expand entries into RunSpecs, filter, run them, print a summary. Returns the exit status."""
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
     from holistic.errors import HolisticError
+    from holistic.helm_version import set_helm_version
     from holistic.run_specs.construct import construct_run_specs
-    from holistic.runner.runner import Runner, RunnerOptions, apply_overrides
+    from holistic.specs.overrides import apply_overrides
 
+    set_helm_version(args.helm_version)  # before any RunSpec is built
+    if args.json and not args.list_runs:
+        error_line("--json only applies to --list-runs (add --list-runs)")
+        return EXIT_USAGE
+    if not args.list_runs and not args.suite:
+        error_line("the following arguments are required: --suite (a suite name, e.g. --suite v1)")
+        return EXIT_USAGE
     if args.suite == "latest":
         error_line("the suite cannot be named 'latest' (runs/latest points at the last suite)")
         return EXIT_USAGE
-    problem = check_output_path(args.output_path)
+    if args.runner == "ray":
+        from holistic.runner.ray_runner import RAY_MISSING, ray_available
+
+        if not ray_available():
+            error_line(RAY_MISSING)
+            return EXIT_USAGE
+    elif args.ray_address:
+        error_line("--ray-address needs --runner ray (or leave it out)")
+        return EXIT_USAGE
+    problem = None if args.list_runs else check_output_path(args.output_path)
+    if problem:
+        error_line(problem)
+        return EXIT_USAGE
+
+    # Plug-ins first: they add scenario keys, models and clients that descriptions name.
+    problem = load_plugins(args.plugins)
     if problem:
         error_line(problem)
         return EXIT_USAGE
@@ -190,10 +275,15 @@ def run_entries(args: argparse.Namespace, entries: list[tuple[str, int, list[str
             run_specs.append(
                 apply_overrides(run_spec, args.max_eval_instances, args.num_train_trials, groups)
             )
+    if args.list_runs:
+        list_runs(run_specs, args.json)
+        return status
     if not run_specs:
         if status == EXIT_OK:
             print("There were no RunSpecs or they got filtered out.", file=sys.stderr)
         return status
+
+    from holistic.runner.runner import Runner, RunnerOptions
 
     options = RunnerOptions(
         suite=args.suite,
@@ -205,9 +295,16 @@ def run_entries(args: argparse.Namespace, entries: list[tuple[str, int, list[str
         exit_on_error=args.exit_on_error,
         data_mirror=args.data_mirror,
         skip_run_specs_json=args.skip_run_specs_json,
+        output_layout=output_layout(args),
     )
     try:
-        outcomes = Runner(options).run_all(run_specs)
+        if args.runner == "ray":
+            from holistic.runner.ray_runner import RayRunner
+
+            runner: Runner = RayRunner(options, args.ray_address)
+        else:
+            runner = Runner(options)
+        outcomes = runner.run_all(run_specs)
     except HolisticError as e:  # --exit-on-error
         error_line(str(e))
         return EXIT_USAGE
@@ -227,6 +324,20 @@ def run_entries(args: argparse.Namespace, entries: list[tuple[str, int, list[str
         file=sys.stderr,
     )
     return status
+
+
+def list_runs(run_specs: list, as_json: bool) -> None:
+    """Names (or run_spec.json objects) on stdout, one per line; the count on stderr so pipes stay clean."""
+    if as_json:
+        from holistic.jsonio import compact_lines_without_nones
+
+        lines = list(compact_lines_without_nones(run_specs))
+    else:
+        lines = [r.name for r in run_specs]
+    if lines:
+        sys.stdout.write("\n".join(lines) + "\n")
+    sys.stdout.flush()
+    print(f"{len(run_specs)} RunSpec(s)", file=sys.stderr)
 
 
 def main_wrapper(function: Callable[[], int]) -> None:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import sys
 
-from holistic.cli.common import EXIT_OK, EXIT_USAGE, OneLineParser, error_line, main_wrapper, positive_int
+from holistic.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    OneLineParser,
+    add_plugins_argument,
+    error_line,
+    load_plugins,
+    main_wrapper,
+    positive_int,
+)
 
 DESCRIPTION = """Summarize a suite written by helm-run (holistic's or HELM's): writes runs/<suite>/summary.json,
 runs.json, run_specs.json, costs.json, groups.json, groups_metadata.json, groups/<group>.json (with LaTeX
@@ -50,11 +59,16 @@ def build_parser() -> OneLineParser:
         "as HELM v0.1.0's flag",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    add_plugins_argument(parser)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    problem = load_plugins(args.plugins)  # plug-ins may register models (display names in the report)
+    if problem:
+        error_line(problem)
+        return EXIT_USAGE
     from holistic.errors import HolisticError
     from holistic.report.summarizer import SummarizeOptions, summarize
 
@@ -74,6 +88,11 @@ def main(argv: list[str] | None = None) -> int:
         error_line(str(e))
         return EXIT_USAGE
     where = f"; report: {result.report_dir / 'index.html'}" if result.report_dir else ""
+    if result.helm_versions:
+        where += "; behaviour: " + ", ".join(
+            f"{n} run(s) --helm-version {v}" if v != "unknown" else f"{n} run(s) not recorded"
+            for v, n in result.helm_versions.items()
+        )
     print(
         f"summarized {result.num_runs} run(s), {result.num_instances:,} instances in {result.suite_dir}{where}",
         file=sys.stderr,

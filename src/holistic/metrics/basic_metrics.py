@@ -6,6 +6,7 @@ import math
 
 from holistic.adaptation.request_state import RequestState
 from holistic.errors import DescriptionError, one_of
+from holistic.metrics.efficiency import efficiency_values
 from holistic.metrics.metric import Metric, MetricContext
 from holistic.metrics.reference_metrics import REFERENCE_METRICS
 from holistic.metrics.reference_scoring import choose_reference
@@ -55,9 +56,13 @@ def general_stats(adapter_spec: AdapterSpec, state: RequestState, context: Metri
         num_output_tokens = max(0, num_completion_tokens - num_prompt_tokens)
     runtime = result.request_time
     batch_size = 1
-    if result.batch_size is not None and result.batch_request_time is not None:
+    batched = result.batch_size is not None and result.batch_request_time is not None
+    if batched:
         runtime = result.batch_request_time
         batch_size = result.batch_size
+    efficiency = efficiency_values(
+        request.model, runtime, batch_size if batched else None, num_prompt_tokens, num_output_tokens
+    )
     reason = "unknown"
     if result.completions and result.completions[0].finish_reason:
         reason = result.completions[0].finish_reason.get("reason", "unknown")
@@ -71,9 +76,8 @@ def general_stats(adapter_spec: AdapterSpec, state: RequestState, context: Metri
         _stat("num_output_tokens", num_output_tokens),
         _stat("inference_runtime", runtime),
         _stat("batch_size", batch_size),
-        # Training cost tables are not shipped; HELM leaves unknown models at count 0 too.
-        _stat("training_co2_cost", None),
-        _stat("training_energy_cost", None),
+        # Models missing from HELM's tables: training costs without a value (count 0), no runtime stats.
+        *[_stat(name, value) for name, value in efficiency.items()],
         *[_stat(f"finish_reason_{r}", r == reason) for r in FINISH_REASONS],
         _stat("num_train_instances", state.num_train_instances),
         _stat("prompt_truncated", state.prompt_truncated),
@@ -92,12 +96,28 @@ def _general_stats_of_all(
     return list(merged.values())
 
 
+# HumanEval's names (code_metrics.py): they run programs rather than compare strings.
+CODE_METRIC_NAMES = ("code_eval_acc", "pass")
+
+
 class BasicMetric(Metric):
     def __init__(self, names: list[str]) -> None:
-        unknown = [n for n in names if n not in REFERENCE_METRICS]
+        valid = [*REFERENCE_METRICS, *CODE_METRIC_NAMES]
+        unknown = [n for n in names if n not in valid]
         if unknown:
-            raise DescriptionError(f"unknown metric name '{unknown[0]}' ({one_of(REFERENCE_METRICS)})")
+            raise DescriptionError(f"unknown metric name '{unknown[0]}' ({one_of(valid)})")
         self.names = names
+        self.code_names = [n for n in names if n in CODE_METRIC_NAMES]
+        self.code_runner = None
+
+    def evaluate(self, scenario_state, context: MetricContext):
+        if self.code_names:
+            from holistic.metrics.code_metrics import HumanEvalRunner
+
+            # Every program first, in parallel; the per-instance evaluation then reads the results.
+            self.code_runner = HumanEvalRunner(context.num_threads)
+            self.code_runner.prepare(s for s in scenario_state.request_states if s.reference_index is None)
+        return super().evaluate(scenario_state, context)
 
     def evaluate_generation(
         self, adapter_spec: AdapterSpec, request_state: RequestState, context: MetricContext
@@ -124,6 +144,9 @@ class BasicMetric(Metric):
         if not golds:
             return stats
         for name in self.names:
+            if name in CODE_METRIC_NAMES:
+                stats += self._code_stats(name, adapter_spec, state)
+                continue
             function = REFERENCE_METRICS[name]
             first = preds[0] if preds else None
             stats.append(_stat(name, max(function(g.output, first) for g in golds)))
@@ -131,6 +154,13 @@ class BasicMetric(Metric):
                 best = max((function(g.output, p) for g in golds for p in preds), default=0)
                 stats.append(_stat(f"{name}@{adapter_spec.num_outputs}", best))
         return stats
+
+    def _code_stats(self, name: str, adapter_spec: AdapterSpec, state: RequestState) -> list[Stat]:
+        if self.code_runner is None:
+            from holistic.metrics.code_metrics import HumanEvalRunner
+
+            self.code_runner = HumanEvalRunner(num_threads=1)
+        return self.code_runner.stats([name], adapter_spec, state)
 
     def evaluate_references(
         self, adapter_spec: AdapterSpec, reference_request_states: list[RequestState], context: MetricContext
@@ -171,9 +201,12 @@ class BasicMetric(Metric):
 
     def derive_per_instance_stats(self, adapter_spec: AdapterSpec, items) -> list[Stat]:
         """Calibration of the context's instances (§5.4), then `num_instances`."""
+        from holistic.helm_version import current
         from holistic.metrics.calibration import calibration_inputs, calibration_stats
 
         max_probs, correct, has_logprobs = calibration_inputs(items)
-        # Models that return no log-probabilities (all 0) have no confidence to calibrate (HELM 0.5).
-        stats = calibration_stats(max_probs, correct) if has_logprobs else []
+        # Models that return no log-probabilities (all 0) have no confidence to calibrate (HELM 0.5; HELM
+        # v0.1 calibrated them anyway: the --helm-version profile).
+        calibrate = has_logprobs or current().calibrate_without_logprobs
+        stats = calibration_stats(max_probs, correct) if calibrate else []
         return stats + [_stat("num_instances", len(items))]

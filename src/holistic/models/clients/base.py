@@ -45,6 +45,9 @@ class Client(ABC):
     max_concurrency: ClassVar[int | None] = None
     """Upper bound on threads the executor uses for this client (None: the executor's setting)."""
 
+    cache_organization: ClassVar[str | None] = None
+    """The cache a batched client keys by `raw_request` (lets a distributed runner look answers up itself)."""
+
     def __init__(self, model: ModelMetadata, context: ClientContext) -> None:
         self.model = model
         self.context = context
@@ -52,6 +55,10 @@ class Client(ABC):
     @abstractmethod
     def make_request(self, request: Request) -> RequestResult:
         """Answer one request (from the cache when possible). Never raises for model-side failures."""
+
+    def raw_request(self, request: Request) -> dict[str, Any]:
+        """The cache key of `request` (HELM's raw request) in `cache_organization`'s cache."""
+        raise NotImplementedError(f"{type(self).__name__} does not expose its cache keys")
 
     def check_credentials(self, requests: list[Request]) -> None:
         """Raise MissingCredentialsError before any request is sent if the client cannot answer them."""

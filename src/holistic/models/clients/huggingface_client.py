@@ -33,6 +33,7 @@ OPTION_NAMES = ("device", "dtype", "batch_tokens", "max_streams", "num_threads")
 
 class HuggingFaceClient(Client):
     batched = True
+    cache_organization = ORGANIZATION_CACHE
 
     def __init__(self, model: ModelMetadata, context: ClientContext) -> None:
         super().__init__(model, context)
