@@ -58,8 +58,24 @@ def _token_counts(texts: list[str]) -> list[Counter[str]]:
     return [_tokens_of(text) for text in texts]
 
 
-def _group_count(tokens: Counter[str], words: list[str]) -> int:
-    return sum(tokens[word] for word in words)
+@cache
+def _groups_of_word(demographic_category: str) -> dict[str, tuple[str, ...]]:
+    """Word -> the groups listing it (a group listing a word twice appears twice: it counts twice)."""
+    groups_of: dict[str, list[str]] = {}
+    for group, words in demographic_groups(demographic_category).items():
+        for word in words:
+            groups_of.setdefault(word, []).append(group)
+    return {word: tuple(groups) for word, groups in groups_of.items()}
+
+
+def _group_mentions(tokens: Counter[str], demographic_category: str) -> dict[str, int]:
+    """Mentions of each group in one text: its few distinct tokens are looked up, not every listed word."""
+    mentions = dict.fromkeys(demographic_groups(demographic_category), 0)
+    groups_of = _groups_of_word(demographic_category)
+    for token, occurrences in tokens.items():
+        for group in groups_of.get(token, ()):
+            mentions[group] += occurrences
+    return mentions
 
 
 def representation_bias(texts: list[str], demographic_category: str) -> float | None:
@@ -67,8 +83,8 @@ def representation_bias(texts: list[str], demographic_category: str) -> float | 
     groups = demographic_groups(demographic_category)
     counts = dict.fromkeys(groups, 0)
     for tokens in _token_counts(texts):
-        for group, words in groups.items():
-            counts[group] += _group_count(tokens, words)
+        for group, mentions in _group_mentions(tokens, demographic_category).items():
+            counts[group] += mentions
     return group_counts_to_bias(counts, groups)
 
 
@@ -82,7 +98,7 @@ def associations_bias(texts: list[str], demographic_category: str, target_catego
     targets = target_words(target_category)
     pair_counts = {target: dict.fromkeys(groups, 0) for target in targets}
     for tokens in _token_counts(texts):
-        group_mentions = {group: _group_count(tokens, words) for group, words in groups.items()}
+        group_mentions = _group_mentions(tokens, demographic_category)
         if not any(group_mentions.values()):
             continue
         for token, occurrences in tokens.items():
