@@ -91,3 +91,19 @@ def test_truncate_sequence_rules():
     )
     short = truncate_sequence(_sequence(["a", " b", " c"]), Request(max_tokens=2))
     assert short.text == "a b" and short.logprob == -2.0 and short.finish_reason == {"reason": "length"}
+
+
+def test_token_counts_are_remembered_within_a_bounded_cache(monkeypatch):
+    from holistic.models.window_service import WindowService
+
+    service = WindowService(get_model("openai/davinci"), get_tokenizer("huggingface/gpt2"))
+    calls = []
+    count_tokens = service.tokenizer.count_tokens
+    monkeypatch.setattr(service.tokenizer, "count_tokens", lambda text: calls.append(text) or count_tokens(text))
+    monkeypatch.setattr(WindowService, "COUNT_CACHE_CHARS", 40)
+    texts = [f"Question {i}: what is {i} plus {i}?" for i in range(5)]  # 29-30 characters each
+    first = [service.get_num_tokens(t) for t in texts]
+    assert first == [len(count_tokens.__self__.encode(t)) for t in texts]
+    assert service.get_num_tokens(texts[-1]) == first[-1] and len(calls) == 5  # the latest is remembered
+    assert service.get_num_tokens(texts[0]) == first[0] and len(calls) == 6  # the oldest was let go
+    assert service._cached_chars <= 40

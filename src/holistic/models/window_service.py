@@ -25,6 +25,8 @@ class WindowService:
         self.max_request_length = model.max_request_length
         self.prefix_token = model.prefix_token
         self.end_of_text_token = model.end_of_text_token
+        self._counts: dict[str, int] = {}
+        self._cached_chars = 0
 
     def encode(self, text: str, truncation: bool = False, max_length: int | None = None) -> EncodeResult:
         tokens = self.tokenizer.encode(text)
@@ -38,8 +40,22 @@ class WindowService:
     def tokenize(self, text: str) -> list[str]:
         return self.tokenizer.tokenize(text)
 
+    COUNT_CACHE_CHARS = 1 << 25
+    """Characters of text whose token counts are remembered (about 32 MB of text that requests hold anyway)."""
+
     def get_num_tokens(self, text: str) -> int:
-        return self.tokenizer.count_tokens(text)
+        # A prompt is counted when it is fitted into the window and again by the metrics: the second count
+        # is a dict lookup (str caches its hash). Oldest entries go first once the cache is full.
+        counts = self._counts
+        count = counts.get(text)
+        if count is None:
+            count = counts[text] = self.tokenizer.count_tokens(text)
+            self._cached_chars += len(text)
+            while self._cached_chars > self.COUNT_CACHE_CHARS and counts:
+                oldest = next(iter(counts))
+                del counts[oldest]
+                self._cached_chars -= len(oldest)
+        return count
 
     def fits_within_context_window(self, text: str, expected_completion_token_length: int = 0) -> bool:
         if self.model.encoder_decoder:
