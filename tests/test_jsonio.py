@@ -46,6 +46,36 @@ def test_records_match_json_dumps(text, number, flag):
     assert dumps(record) == json.dumps(asdict_without_nones(record), indent=2)
 
 
+@given(values)
+def test_compact_values_are_json_dumps_without_whitespace(value):
+    compact = dumps(value, compact=True)
+    assert json.loads(compact) == json.loads(json.dumps(value)) or compact == json.dumps(value)  # NaN != NaN
+    # Indenting the compact text again gives HELM's bytes exactly.
+    assert json.dumps(json.loads(compact), indent=2) == json.dumps(value, indent=2)
+
+
+@given(st.text(), st.floats(allow_nan=True), st.booleans())
+def test_compact_records_put_each_array_element_on_its_own_line(text, number, flag):
+    name = MetricName("m", "test", perturbation=PerturbationDescription("p") if flag else None)
+    per_instance = [
+        PerInstanceStats(f"id{i}", None, 0, [Stat.of(name, number), Stat(name).add(number).add(i)])
+        for i in range(3)
+    ]
+    state = {"adapter_spec": AdapterSpec(instructions=text), "request_states": per_instance}
+    for record in (per_instance, state):
+        compact = dumps(record, compact=True)
+        indented = dumps(record)
+        assert json.dumps(json.loads(compact), indent=2) == indented
+        lines = compact.split("\n")
+        # `[`, one line per element (ending in `,` but the last), `]`: JSON strings escape their newlines.
+        assert len(lines) == len(per_instance) + 2 and lines[-1] in ("]", "]}")
+        expected = json.loads(indented)
+        expected = expected if record is per_instance else expected["request_states"]
+        assert [json.dumps(json.loads(line.rstrip(","))) for line in lines[1:-1]] == [
+            json.dumps(element) for element in expected
+        ]
+
+
 def test_adapter_spec_round_trip():
     spec = AdapterSpec(method="generation", stop_sequences=["\n"], max_eval_instances=3)
     assert from_dict(AdapterSpec, json.loads(dumps(spec))) == spec

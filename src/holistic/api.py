@@ -132,6 +132,7 @@ def run(
     plugins: Sequence[str] = (),
     output_layout: str = "2022",
     skip_run_specs_json: bool = False,
+    indent_json: bool = False,
 ) -> SuiteResult:
     """Evaluate RunSpec descriptions (as `helm-run --run-specs`) and return what each run produced.
 
@@ -178,6 +179,7 @@ def run(
         data_mirror=None if data_mirror is None else str(data_mirror),
         skip_run_specs_json=skip_run_specs_json,
         output_layout=output_layout,
+        indent_json=indent_json,
     )
     outcomes = Runner(options).run_all(run_specs) if run_specs else []
     results = tuple(

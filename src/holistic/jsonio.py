@@ -59,13 +59,29 @@ def from_dict(cls: type[T], data: dict[str, Any], type_hooks: dict[type, Any] | 
     return dacite.from_dict(cls, data, config=config)
 
 
-def dumps(obj: Any) -> str:
-    """Serialise as HELM does: indent 2, ASCII-escaped, dataclass None fields dropped."""
-    return "".join(_Encoder().chunks(obj))
+def dumps(obj: Any, compact: bool = False) -> str:
+    """Serialise as HELM does: indent 2, ASCII-escaped, dataclass None fields dropped (`compact`: see _Encoder)."""
+    return "".join(_Encoder(compact).chunks(obj))
+
+
+class _Pads(dict):
+    """Newline and indentation before a value at each depth ("" everywhere when compact)."""
+
+    def __init__(self, compact: bool) -> None:
+        super().__init__()
+        self.compact = compact
+
+    def __missing__(self, depth: int) -> str:
+        text = self[depth] = "" if self.compact else "\n" + "  " * depth
+        return text
 
 
 class _Encoder:
     """Byte-identical to `json.dumps(asdict_without_nones(obj), indent=2)`, several times faster.
+
+    `compact`: the same values and key order without the whitespace, except that the elements of a top-level
+    array (or of an array under a top-level key) each take one line, so that readers can stream them. Such a
+    file, loaded and dumped again with indent=2, gives the indented bytes exactly.
 
     The standard library only has a C encoder without indentation; run files hold millions of values, so
     this one walks dataclasses directly (no intermediate dicts) and memoises the text of small frozen
@@ -74,7 +90,10 @@ class _Encoder:
 
     MEMO_TYPES: tuple[type, ...] = ()
 
-    def __init__(self) -> None:
+    def __init__(self, compact: bool = False) -> None:
+        self.compact = compact
+        self.pads = _Pads(compact)
+        self.colon = ":" if compact else ": "
         self.memo: dict[tuple[int, int], str] = {}
         self.stat_memo: dict[tuple, str] = {}
         """Text of single-value stats by (name, depth, value); see metrics.statistic."""
@@ -86,13 +105,13 @@ class _Encoder:
             yield self.encode(obj, depth)
             return
         if isinstance(obj, (list, tuple)) and obj:
-            inner = "\n" + "  " * (depth + 1)
+            inner, close = ("\n", "\n") if self.compact else (self.pads[depth + 1], self.pads[depth])
             yield "[" + inner
             for i, item in enumerate(obj):
                 if i:
                     yield "," + inner
                 yield from self.chunks(item, depth + 1)
-            yield "\n" + "  " * depth + "]"
+            yield close + "]"
             return
         items = None
         if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
@@ -103,19 +122,19 @@ class _Encoder:
         if not items or depth > 0:
             yield self.encode(obj, depth)
             return
-        inner = "\n" + "  " * (depth + 1)
+        inner = self.pads[depth + 1]
         yield "{" + inner
         for i, (k, v) in enumerate(items):
             if i:
                 yield "," + inner
             yield self.key(k if type(k) is str else _json_key(k))
             yield from self.chunks(v, depth + 1)
-        yield "\n" + "  " * depth + "}"
+        yield self.pads[depth] + "}"
 
     def key(self, key: str) -> str:
         text = self.keys.get(key)
         if text is None:
-            text = self.keys[key] = encode_basestring_ascii(key) + ": "
+            text = self.keys[key] = encode_basestring_ascii(key) + self.colon
         return text
 
     def encode(self, obj: Any, depth: int) -> str:
@@ -151,13 +170,12 @@ class _Encoder:
         if isinstance(obj, (list, tuple)):
             if not obj:
                 return "[]"
-            inner = "\n" + "  " * (depth + 1)
+            inner = self.pads[depth + 1]
             return (
                 "["
                 + inner
                 + ("," + inner).join([self.encode(v, depth + 1) for v in obj])
-                + "\n"
-                + "  " * depth
+                + self.pads[depth]
                 + "]"
             )
         if isinstance(obj, bool):
@@ -179,11 +197,11 @@ class _Encoder:
     def encode_items(self, items: list[tuple[Any, Any]], depth: int) -> str:
         if not items:
             return "{}"
-        inner = "\n" + "  " * (depth + 1)
+        inner = self.pads[depth + 1]
         key = self.key
         encode = self.encode
         parts = [key(k if type(k) is str else _json_key(k)) + encode(v, depth + 1) for k, v in items]
-        return "{" + inner + ("," + inner).join(parts) + "\n" + "  " * depth + "}"
+        return "{" + inner + ("," + inner).join(parts) + self.pads[depth] + "}"
 
 
 def _json_key(key: Any) -> str:
@@ -277,9 +295,9 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> None:
     atomic_write_chunks(path, [text])
 
 
-def write_json(path: str | os.PathLike, obj: Any) -> None:
-    """Write `obj` as HELM does (see `dumps`), streamed and atomic."""
-    atomic_write_chunks(path, _Encoder().chunks(obj))
+def write_json(path: str | os.PathLike, obj: Any, compact: bool = False) -> None:
+    """Write `obj` as HELM does (see `dumps`; `compact`: without the whitespace), streamed and atomic."""
+    atomic_write_chunks(path, _Encoder(compact).chunks(obj))
 
 
 def compact_lines_without_nones(objs: Iterable[Any]) -> Iterator[str]:

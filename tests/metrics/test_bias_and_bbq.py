@@ -132,3 +132,28 @@ def test_bbq_accuracy_and_bias_scores():
     # No non-unknown answer in a context: 0.0, as HELM (a division by zero otherwise).
     _, none_ambiguous, _ = BBQMetric().evaluate_instances([state(["C"], ambiguous_negative)])
     assert none_ambiguous.mean == 0.0
+
+
+def test_texts_without_group_words_are_skipped_without_changing_any_value():
+    from collections import Counter
+
+    from holistic.metrics import bias_metrics
+    from holistic.metrics.reference_metrics import word_tokenize
+
+    texts = [
+        "Target:", "\"She\" said: 'he's the one'.", "THE OTHER MOTHER", "Mr. Wong's son (a doctor) left.",
+        "nothing here", "(Garcia)... and Lopez--the nurse", "her/his", "cannot won't", "12 dogs", "",
+        "The smart, lazy engineer met Kim; she's brilliant.",
+    ]  # fmt: skip
+    bias_metrics._tokens_of.cache_clear()
+    for text in texts:
+        full = Counter(word_tokenize(text.lower()))
+        kept = bias_metrics._tokens_of(text)
+        # Skipped texts have no group word; kept ones are counted exactly.
+        assert kept == full or (not kept and not any(full[w] for w in bias_metrics._group_words()))
+    assert bias_metrics._tokens_of("Target:") is bias_metrics._NO_TOKENS
+    for category in ("race", "gender"):
+        counts = [Counter(word_tokenize(t.lower())) for t in texts]
+        groups = bias_metrics.demographic_groups(category)
+        expected = {g: sum(c[w] for c in counts for w in words) for g, words in groups.items()}
+        assert representation_bias(texts, category) == bias_metrics.group_counts_to_bias(expected, groups)

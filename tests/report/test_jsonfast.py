@@ -31,6 +31,24 @@ def test_array_under_a_key(tmp_path, monkeypatch, block):
     assert list(iter_array(path, "request_states")) == RECORDS
 
 
+@pytest.mark.parametrize("block", [5, 64, 1 << 20])
+def test_compact_run_files_are_read_element_by_element(tmp_path, monkeypatch, block):
+    from holistic.jsonio import dumps
+
+    monkeypatch.setattr(jsonfast, "BLOCK", block)
+    path = tmp_path / "per_instance_stats.json"
+    path.write_text(dumps(RECORDS, compact=True))
+    assert path.read_text().count("\n") == len(RECORDS) + 1  # one line per element
+    parsed: list = []
+    monkeypatch.setattr(jsonfast, "loads", lambda data: parsed.append(data) or json.loads(data))
+    assert list(iter_array(path)) == RECORDS
+    assert len(parsed) == len(RECORDS)  # cut, not parsed whole
+    path.write_text(dumps({"adapter_spec": {"stop_sequences": ["}"]}, "request_states": RECORDS}, compact=True))
+    assert list(iter_array(path, "request_states")) == RECORDS
+    path.write_text(dumps({"request_states": []}, compact=True))
+    assert list(iter_array(path, "request_states")) == []
+
+
 def test_empty_arrays_and_missing_key(tmp_path):
     path = tmp_path / "e.json"
     path.write_text("[]")

@@ -153,6 +153,11 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         help="run-directory layout: 2022 (the spec's, HELM v0.1.0; the default) or helm-0.5 (crfm-helm 0.5's "
         "nested {\"text\": ...} inputs, readable by its helm-summarize and front end)",
     )  # fmt: skip
+    parser.add_argument(
+        "--indent-json", action="store_true",
+        help="write scenario.json, scenario_state.json and per_instance_stats.json indented, byte for byte as "
+        "HELM does (default: the same JSON without whitespace, one array element per line: about half the bytes)",
+    )  # fmt: skip
     add_plugins_argument(parser)
 
 
@@ -296,6 +301,7 @@ def run_entries(args: argparse.Namespace, entries: list[tuple[str, int, list[str
         data_mirror=args.data_mirror,
         skip_run_specs_json=args.skip_run_specs_json,
         output_layout=output_layout(args),
+        indent_json=args.indent_json,
     )
     try:
         if args.runner == "ray":

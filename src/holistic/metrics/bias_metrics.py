@@ -48,10 +48,33 @@ def group_counts_to_bias(counts: dict[str, float], groups: dict[str, list[str]])
     return 0.5 * sum(abs(uniform - value / total) for value in normalised.values())
 
 
+@cache
+def _group_words() -> tuple[str, ...]:
+    """Every race and gender word, shortest first (the likeliest to occur)."""
+    words = {
+        word
+        for category in DEMOGRAPHIC_CATEGORIES
+        for ws in demographic_groups(category).values()
+        for word in ws
+    }
+    return tuple(sorted(words, key=lambda word: (len(word), word)))
+
+
+_NO_TOKENS: Counter[str] = Counter()
+
+
 @lru_cache(maxsize=1 << 16)
 def _tokens_of(text: str) -> Counter[str]:
-    """Lowercased word counts of one completion; shared by the six bias measures of a run (read-only)."""
-    return Counter(word_tokenize(text.lower()))
+    """Lowercased word counts of one completion; shared by the six bias measures of a run (read-only).
+
+    Only texts that mention a group count (associations too need a group mention). The tokenizer only
+    splits and rewrites quotes, so a token equal to a group word is a substring of the text: a text with no
+    group word as a substring is not tokenized (nor NLTK imported, 28 MB, for runs without any).
+    """
+    lowered = text.lower()
+    if not any(word in lowered for word in _group_words()):
+        return _NO_TOKENS
+    return Counter(word_tokenize(lowered))
 
 
 def _token_counts(texts: list[str]) -> list[Counter[str]]:

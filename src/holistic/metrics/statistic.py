@@ -197,14 +197,15 @@ def _encode_stat(encoder, stat: Stat, depth: int) -> str:
 
 
 def _format_stat(encoder, stat: Stat, depth: int) -> str:
-    pad = "\n" + "  " * (depth + 1)
-    text = "{" + pad + '"name": ' + encoder.encode_memoized(stat.name, depth + 1)
-    text += f',{pad}"count": {stat.count},{pad}"sum": {_number(stat.sum)},{pad}"sum_squared": {_number(stat.sum_squared)}'
+    pad = encoder.pads[depth + 1]
+    c = encoder.colon  # ": ", or ":" when compact
+    text = "{" + pad + f'"name"{c}' + encoder.encode_memoized(stat.name, depth + 1)
+    text += f',{pad}"count"{c}{stat.count},{pad}"sum"{c}{_number(stat.sum)},{pad}"sum_squared"{c}{_number(stat.sum_squared)}'
     if stat.min is not None:
-        text += f',{pad}"min": {_number(stat.min)},{pad}"max": {_number(stat.max)}'
+        text += f',{pad}"min"{c}{_number(stat.min)},{pad}"max"{c}{_number(stat.max)}'
     if stat.mean is not None:
-        text += f',{pad}"mean": {_number(stat.mean)},{pad}"variance": {_number(stat.variance)},{pad}"stddev": {_number(stat.stddev)}'
-    return text + "\n" + "  " * depth + "}"
+        text += f',{pad}"mean"{c}{_number(stat.mean)},{pad}"variance"{c}{_number(stat.variance)},{pad}"stddev"{c}{_number(stat.stddev)}'
+    return text + encoder.pads[depth] + "}"
 
 
 memoize_json_of(MetricName)

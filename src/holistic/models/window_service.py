@@ -46,6 +46,8 @@ class WindowService:
     def get_num_tokens(self, text: str) -> int:
         # A prompt is counted when it is fitted into the window and again by the metrics: the second count
         # is a dict lookup (str caches its hash). Oldest entries go first once the cache is full.
+        if self.tokenizer.cheap_count:
+            return self.tokenizer.count_tokens(text)
         counts = self._counts
         count = counts.get(text)
         if count is None:

@@ -72,9 +72,10 @@ def _has_nonfinite(obj: Any) -> bool:
 def iter_array(path: str | Path, key: str | None = None) -> Iterator[Any]:
     """Yield the elements of a file's top-level array (or of the array under top-level `key`), one at a time.
 
-    HELM and holistic write these files indented, so an element that opens at indentation n closes at the
-    first following line that is exactly n spaces and `}`: elements are cut there and parsed one by one,
-    keeping memory flat however large the file. Any other layout is parsed whole.
+    HELM (and holistic with --indent-json) write these files indented, so an element that opens at indentation
+    n closes at the first following line that is exactly n spaces and `}`; holistic's compact files put each
+    element on a line of its own. Elements are cut there and parsed one by one, keeping memory flat however
+    large the file. Any other layout is parsed whole.
     """
     with open(path, "rb") as f:
         buffer = f.read(BLOCK)
@@ -95,7 +96,8 @@ def iter_array(path: str | Path, key: str | None = None) -> Iterator[Any]:
                 position = 0
                 end = buffer.find(marker, position)
             end += len(marker)
-            yield loads(buffer[position:end])
+            # A compact element's line ends in `,` (but the last) and the newline; an indented one in `}`.
+            yield loads(buffer[position:end].rstrip(b",\n") if marker == b"\n" else buffer[position:end])
             position = end
             # Skip the separator: `,` and whitespace, or the closing `]`.
             while True:
@@ -129,6 +131,9 @@ def _first_element(buffer: bytes, key: str | None) -> tuple[int, bytes | None] |
         needle = b'"' + key.encode() + b'": ['
         at = buffer.find(needle)
         if at < 0:
+            needle = b'"' + key.encode() + b'":['  # compact
+            at = buffer.find(needle)
+        if at < 0:
             return None
         position = at + len(needle)
     found = _NON_SPACE.search(buffer, position)
@@ -145,6 +150,12 @@ def _first_element(buffer: bytes, key: str | None) -> tuple[int, bytes | None] |
     indent = whitespace.rsplit(b"\n", 1)[1]
     if indent.strip():
         return None
+    after = buffer[found.start() + 1 : found.start() + 2]
+    if not after:
+        return None
+    if after != b"\n":
+        # `{"...` on the line's first column: one element per line (holistic's compact files).
+        return (found.start(), b"\n") if not indent else None
     return found.start(), b"\n" + indent + b"}"
 
 

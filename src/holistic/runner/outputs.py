@@ -53,10 +53,13 @@ class RunWriter:
     FORK_MIN_REQUEST_STATES = 1000
     """Below this many request states writing is quick: done in-process, no fork."""
 
-    def __init__(self, directory: Path, layout: str = LAYOUT_2022) -> None:
+    def __init__(self, directory: Path, layout: str = LAYOUT_2022, compact: bool = False) -> None:
         self.directory = directory
         self.layout = layout
         """`2022` (the spec's) or `helm-0.5` (crfm-helm 0.5's nested inputs; see helm_layout.py)."""
+        self.compact = compact
+        """The three large files without whitespace, one array element per line (jsonio._Encoder); run_spec.json
+        and stats.json, small and read by people, stay indented."""
         self._child: int | None = None
         self._errors: int | None = None  # read end of the pipe the child reports its exception on
 
@@ -103,8 +106,8 @@ class RunWriter:
         if self.layout == LAYOUT_HELM_05:
             scenario_record = helm05_scenario_record(scenario_record)
             scenario_state = helm05_scenario_state(scenario_state)
-        write_json(self.directory / "scenario.json", scenario_record)
-        write_json(self.directory / "scenario_state.json", scenario_state)
+        write_json(self.directory / "scenario.json", scenario_record, self.compact)
+        write_json(self.directory / "scenario_state.json", scenario_state, self.compact)
 
     def wait(self) -> None:
         """Wait for the writer process; its exception, if any, is raised here with the child's traceback."""
@@ -128,7 +131,7 @@ class RunWriter:
 
     def finish(self, per_instance_stats: list[PerInstanceStats], stats: list[Stat]) -> None:
         self.wait()
-        write_json(self.directory / "per_instance_stats.json", per_instance_stats)
+        write_json(self.directory / "per_instance_stats.json", per_instance_stats, self.compact)
         write_json(self.directory / "stats.json", stats)
 
 

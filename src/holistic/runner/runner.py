@@ -54,6 +54,9 @@ class RunnerOptions:
     skip_run_specs_json: bool = False
     output_layout: str = "2022"
     """Run-directory layout: `2022` (the spec's) or `helm-0.5` (crfm-helm 0.5's; runner/helm_layout.py)."""
+    indent_json: bool = False
+    """Write scenario.json, scenario_state.json and per_instance_stats.json indented, byte for byte as HELM
+    does; by default they are compact (the same JSON values without the whitespace, about half the bytes)."""
 
 
 @dataclass
@@ -178,7 +181,7 @@ class Runner:
                 failures = report.summary()
         writer = None
         if not failures:
-            writer = RunWriter(directory, self.options.output_layout)
+            writer = RunWriter(directory, self.options.output_layout, compact=not self.options.indent_json)
             writer.start(run_spec, scenario, scenario_state)
         try:
             stats, per_instance = self.evaluate(
@@ -195,7 +198,7 @@ class Runner:
             from holistic.jsonio import write_json
 
             (directory / "stats.json").unlink(missing_ok=True)
-            write_json(directory / "scenario_state.json", scenario_state)
+            write_json(directory / "scenario_state.json", scenario_state, compact=not self.options.indent_json)
             return RunOutcome(
                 run_spec,
                 "failed",
@@ -203,6 +206,9 @@ class Runner:
                 directory,
             )
         assert writer is not None
+        # The state's files are written (or being written by the forked writer): let the requests, results
+        # and instances go before encoding the per-instance stats, so that their memory is reused.
+        del scenario_state, instances
         writer.finish(per_instance, stats)
         timer.done(f"wrote {directory}")
         return RunOutcome(run_spec, "done", "", directory)

@@ -28,6 +28,7 @@ class CharacterTokenizer(Tokenizer):
     """One token per character (HELM 0.5's `simple/model1` window service)."""
 
     name = "simple/model1"
+    cheap_count = True
 
     def encode(self, text: str) -> list:
         return list(text)

@@ -10,6 +10,9 @@ class Tokenizer(ABC):
 
     name: str = ""
 
+    cheap_count: bool = False
+    """True when count_tokens costs no more than a lookup (window services then do not cache counts)."""
+
     @abstractmethod
     def encode(self, text: str) -> list:
         """Token ids (or token strings) of `text`, without special tokens."""
