@@ -99,7 +99,9 @@ def test_token_counts_are_remembered_within_a_bounded_cache(monkeypatch):
     service = WindowService(get_model("openai/davinci"), get_tokenizer("huggingface/gpt2"))
     calls = []
     count_tokens = service.tokenizer.count_tokens
-    monkeypatch.setattr(service.tokenizer, "count_tokens", lambda text: calls.append(text) or count_tokens(text))
+    monkeypatch.setattr(
+        service.tokenizer, "count_tokens", lambda text: calls.append(text) or count_tokens(text)
+    )
     monkeypatch.setattr(WindowService, "COUNT_CACHE_CHARS", 40)
     texts = [f"Question {i}: what is {i} plus {i}?" for i in range(5)]  # 29-30 characters each
     first = [service.get_num_tokens(t) for t in texts]

@@ -43,7 +43,9 @@ def test_compact_run_files_are_read_element_by_element(tmp_path, monkeypatch, bl
     monkeypatch.setattr(jsonfast, "loads", lambda data: parsed.append(data) or json.loads(data))
     assert list(iter_array(path)) == RECORDS
     assert len(parsed) == len(RECORDS)  # cut, not parsed whole
-    path.write_text(dumps({"adapter_spec": {"stop_sequences": ["}"]}, "request_states": RECORDS}, compact=True))
+    path.write_text(
+        dumps({"adapter_spec": {"stop_sequences": ["}"]}, "request_states": RECORDS}, compact=True)
+    )
     assert list(iter_array(path, "request_states")) == RECORDS
     path.write_text(dumps({"request_states": []}, compact=True))
     assert list(iter_array(path, "request_states")) == []

@@ -198,7 +198,9 @@ class Runner:
             from holistic.jsonio import write_json
 
             (directory / "stats.json").unlink(missing_ok=True)
-            write_json(directory / "scenario_state.json", scenario_state, compact=not self.options.indent_json)
+            write_json(
+                directory / "scenario_state.json", scenario_state, compact=not self.options.indent_json
+            )
             return RunOutcome(
                 run_spec,
                 "failed",
