@@ -14,7 +14,9 @@ __version__ = "0.1.0"
 # Public name -> the module that defines it.
 _EXPORTS: dict[str, str] = {
     # Running and summarizing (holistic.api).
+    "plan": "holistic.api",
     "run": "holistic.api",
+    "RunEntry": "holistic.api",
     "summarize": "holistic.api",
     "RunResult": "holistic.api",
     "StatValue": "holistic.api",

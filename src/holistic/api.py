@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from holistic.errors import DescriptionError, HolisticError
 from holistic.specs import RunSpec
+from holistic.specs.conf import RunEntry
 
 OUTPUT_LAYOUTS = ("2022", "helm-0.5")
 """Run-directory layouts: the spec's (HELM v0.1.0, 2022) and crfm-helm 0.5's (`{"text": ...}` inputs)."""
@@ -52,6 +54,8 @@ class RunResult:
     error: str | None = None
     """Why the run failed (for example "2 of 40 requests failed: ...")."""
     seconds: float = 0.0
+    bug: bool = False
+    """Failed on an unexpected exception (a bug in holistic or a plug-in): the traceback is in the directory."""
 
     @property
     def stats(self) -> dict[str, dict[str, float]]:
@@ -111,10 +115,56 @@ class Summary:
     num_runs: int
     num_instances: int
     warnings: tuple[str, ...] = ()
+    helm_versions: dict[str, int] = field(default_factory=dict)
+    """Runs per behaviour profile that produced them (`--helm-version`; "unknown" where not recorded)."""
+
+
+def plan(
+    descriptions: str | RunSpec | RunEntry | Sequence[str | RunSpec | RunEntry],
+    *,
+    model: str | None = None,
+    max_eval_instances: int | None = None,
+    num_train_trials: int | None = None,
+    models_to_run: Sequence[str] | None = None,
+    groups_to_run: Sequence[str] | None = None,
+    priority: int | None = None,
+    output_path: str | Path = "benchmarking_output",
+    local_path: str | Path = "prod_env",
+    data_mirror: str | Path | None = None,
+    plugins: Sequence[str] = (),
+    helm_version: str | None = None,
+    on_error: Callable[[str], None] | None = None,
+) -> list[RunSpec]:
+    """The RunSpecs that `run` would run, expanded, filtered and with the overrides applied; nothing runs
+    (`helm-run --list-runs`).
+
+    A description is a string (as `helm-run --run-specs`), a RunSpec built in Python, or a conf file's
+    `RunEntry` (its priority is compared with `priority`; its groups are added to the runs). A description that
+    cannot be expanded raises `HolisticError`, or with `on_error` is reported to it (as
+    `<error> [in '<description>']`) and skipped, so that every mistake of a long conf shows at once.
+    """
+    from holistic.helm_version import helm_version as profile
+
+    if isinstance(descriptions, (str, RunSpec, RunEntry)):
+        descriptions = [descriptions]
+    with profile(helm_version) if helm_version else nullcontext():
+        _prepare(plugins, local_path)
+        return _expand(
+            descriptions,
+            model=model,
+            max_eval_instances=max_eval_instances,
+            num_train_trials=num_train_trials,
+            models_to_run=models_to_run,
+            groups_to_run=groups_to_run,
+            priority=priority,
+            output_path=output_path,
+            data_mirror=data_mirror,
+            on_error=on_error,
+        )
 
 
 def run(
-    descriptions: str | RunSpec | Sequence[str | RunSpec],
+    descriptions: str | RunSpec | RunEntry | Sequence[str | RunSpec | RunEntry],
     *,
     suite: str,
     model: str | None = None,
@@ -124,14 +174,18 @@ def run(
     local_path: str | Path = "prod_env",
     models_to_run: Sequence[str] | None = None,
     groups_to_run: Sequence[str] | None = None,
+    priority: int | None = None,
     num_threads: int = 4,
     dry_run: bool = False,
     skip_completed_runs: bool = False,
     exit_on_error: bool = False,
     data_mirror: str | Path | None = None,
     plugins: Sequence[str] = (),
-    output_layout: str = "2022",
+    helm_version: str | None = None,
+    output_layout: str | None = None,
     skip_run_specs_json: bool = False,
+    runner: str = "local",
+    ray_address: str | None = None,
     indent_json: bool = False,
 ) -> SuiteResult:
     """Evaluate RunSpec descriptions (as `helm-run --run-specs`) and return what each run produced.
@@ -139,49 +193,60 @@ def run(
     `model`, when given, is added as `model=<model>` to every description (which must not name one).
     Every description is expanded before anything runs, so a mistake raises `HolisticError` at once.
     A RunSpec object (built in Python) runs as it is; `model` fills in its adapter's model when it has none.
+    `helm_version` selects the behaviour profile for this call ("0.1", the default, or "0.5"; None keeps the
+    current one), and `output_layout` the run-directory layout ("2022" or "helm-0.5"; None: the profile's).
+    `runner="ray"` keeps several runs in flight and answers local models on a Ray cluster (docs/scaling.md).
+    `indent_json=True` writes the large run files indented as HELM does (default: compact, the same JSON).
     """
-    from holistic.models.deployments import load_model_deployments
-    from holistic.plugins import load_plugins
-    from holistic.run_specs.construct import construct_run_specs
-    from holistic.runner.runner import Runner, RunnerOptions, apply_overrides
+    from holistic.helm_version import current
+    from holistic.helm_version import helm_version as profile
+    from holistic.runner.runner import Runner, RunnerOptions
 
-    if isinstance(descriptions, (str, RunSpec)):
-        descriptions = [descriptions]
     if suite == "latest":
         raise DescriptionError("the suite cannot be named 'latest' (runs/latest points at the last suite)")
-    if output_layout not in OUTPUT_LAYOUTS:
+    if output_layout is not None and output_layout not in OUTPUT_LAYOUTS:
         raise DescriptionError(
             f"unknown output layout '{output_layout}' (one of {', '.join(OUTPUT_LAYOUTS)})"
         )
-    load_plugins(list(plugins))
-    # Deployments name models, so they must be known before descriptions are expanded.
-    load_model_deployments(str(local_path))
-    run_specs: list[RunSpec] = []
-    for description in descriptions:
-        if isinstance(description, RunSpec):
-            expanded = [_with_adapter_model(description, model)]
+    check_runner(runner, ray_address)
+    if isinstance(descriptions, (str, RunSpec, RunEntry)):
+        descriptions = [descriptions]
+    with profile(helm_version) if helm_version else nullcontext():
+        _prepare(plugins, local_path)
+        run_specs = _expand(
+            descriptions,
+            model=model,
+            max_eval_instances=max_eval_instances,
+            num_train_trials=num_train_trials,
+            models_to_run=models_to_run,
+            groups_to_run=groups_to_run,
+            priority=priority,
+            output_path=output_path,
+            data_mirror=data_mirror,
+            on_error=None,
+        )
+        options = RunnerOptions(
+            suite=suite,
+            output_path=str(output_path),
+            local_path=str(local_path),
+            num_threads=num_threads,
+            dry_run=dry_run,
+            skip_completed_runs=skip_completed_runs,
+            exit_on_error=exit_on_error,
+            data_mirror=None if data_mirror is None else str(data_mirror),
+            skip_run_specs_json=skip_run_specs_json,
+            # The one link between the behaviour profile and the layout: HELM 0.5's profile writes 0.5's files.
+            output_layout=output_layout or ("helm-0.5" if current().version == "0.5" else "2022"),
+            indent_json=indent_json,
+        )
+        if not run_specs:
+            outcomes = []
+        elif runner == "ray":
+            from holistic.runner.ray_runner import RayRunner
+
+            outcomes = RayRunner(options, ray_address).run_all(run_specs)
         else:
-            expanded = construct_run_specs(with_model(description, model) if model else description)
-        for run_spec in expanded:
-            if models_to_run and run_spec.adapter_spec.model not in models_to_run:
-                continue
-            if groups_to_run and not set(groups_to_run) & set(run_spec.groups):
-                continue
-            run_specs.append(apply_overrides(run_spec, max_eval_instances, num_train_trials))
-    options = RunnerOptions(
-        suite=suite,
-        output_path=str(output_path),
-        local_path=str(local_path),
-        num_threads=num_threads,
-        dry_run=dry_run,
-        skip_completed_runs=skip_completed_runs,
-        exit_on_error=exit_on_error,
-        data_mirror=None if data_mirror is None else str(data_mirror),
-        skip_run_specs_json=skip_run_specs_json,
-        output_layout=output_layout,
-        indent_json=indent_json,
-    )
-    outcomes = Runner(options).run_all(run_specs) if run_specs else []
+            outcomes = Runner(options).run_all(run_specs)
     results = tuple(
         RunResult(
             name=o.run_spec.name,
@@ -191,10 +256,83 @@ def run(
             stat_values=read_stats(o.directory) if o.status != "failed" and o.directory else (),
             error=(o.message or None) if o.status == "failed" else None,
             seconds=o.seconds,
+            bug=o.crashed,
         )
         for o in outcomes
     )
     return SuiteResult(suite, Path(output_path, "runs", suite), results)
+
+
+RUNNERS = ("local", "ray")
+
+
+def check_runner(runner: str, ray_address: str | None) -> None:
+    """Raise `HolisticError` unless `runner` can run here (before anything is written)."""
+    from holistic.errors import ConfigError
+
+    if runner not in RUNNERS:
+        raise DescriptionError(f"unknown runner '{runner}' (one of {', '.join(RUNNERS)})")
+    if runner == "ray":
+        from holistic.runner.ray_runner import RAY_MISSING, ray_available
+
+        if not ray_available():
+            raise ConfigError(RAY_MISSING)
+    elif ray_address:
+        raise DescriptionError("--ray-address needs --runner ray (or leave it out)")
+
+
+def _prepare(plugins: Sequence[str], local_path: str | Path) -> None:
+    """Plug-ins, then deployments: both name scenarios, models and clients that descriptions use."""
+    from holistic.models.deployments import load_model_deployments
+    from holistic.plugins import load_plugins
+
+    load_plugins(list(plugins))
+    load_model_deployments(str(local_path))
+
+
+def _expand(
+    descriptions: Sequence[str | RunSpec | RunEntry],
+    *,
+    model: str | None,
+    max_eval_instances: int | None,
+    num_train_trials: int | None,
+    models_to_run: Sequence[str] | None,
+    groups_to_run: Sequence[str] | None,
+    priority: int | None,
+    output_path: str | Path,
+    data_mirror: str | Path | None,
+    on_error: Callable[[str], None] | None,
+) -> list[RunSpec]:
+    from holistic.run_specs._data_context import run_spec_data
+    from holistic.run_specs.construct import construct_run_specs
+    from holistic.specs.overrides import apply_overrides
+
+    run_specs: list[RunSpec] = []
+    for description in descriptions:
+        groups: list[str] = []
+        if isinstance(description, RunEntry):
+            if priority is not None and description.priority > priority:
+                continue
+            description, groups = description.description, description.groups
+        try:
+            if isinstance(description, RunSpec):
+                expanded = [_with_adapter_model(description, model)]
+            else:
+                # big_bench reads its task.json while its RunSpec is built: from this run's data.
+                with run_spec_data(str(output_path), None if data_mirror is None else str(data_mirror)):
+                    expanded = construct_run_specs(with_model(description, model) if model else description)
+        except HolisticError as e:
+            if on_error is None:
+                raise
+            on_error(f"{e} [in '{description if isinstance(description, str) else description.name}']")
+            continue
+        for run_spec in expanded:
+            if models_to_run and run_spec.adapter_spec.model not in models_to_run:
+                continue
+            if groups_to_run and not set(groups_to_run) & set(run_spec.groups):
+                continue
+            run_specs.append(apply_overrides(run_spec, max_eval_instances, num_train_trials, groups))
+    return run_specs
 
 
 def _with_adapter_model(run_spec: RunSpec, model: str | None) -> RunSpec:
@@ -277,7 +415,12 @@ def summarize(
         )
     )
     return Summary(
-        result.suite_dir, result.report_dir, result.num_runs, result.num_instances, tuple(result.warnings)
+        result.suite_dir,
+        result.report_dir,
+        result.num_runs,
+        result.num_instances,
+        tuple(result.warnings),
+        dict(result.helm_versions),
     )
 
 
@@ -288,6 +431,8 @@ __all__ = [
     "StatValue",
     "SuiteResult",
     "Summary",
+    "RunEntry",
+    "plan",
     "run",
     "summarize",
 ]

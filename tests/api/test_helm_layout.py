@@ -7,7 +7,6 @@ The facts below are the field names and nesting of crfm-helm 0.5's `helm.benchma
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
@@ -118,12 +117,21 @@ def test_output_layout_flag(tmp_path: Path):
     assert "invalid choice: 'helm-0.4'" in bad.stderr
 
 
-def test_helm_version_profile_implies_the_layout():
-    from holistic.cli.common import output_layout
+@pytest.mark.parametrize(
+    ("helm_version", "layout", "nested"),
+    [("0.1", None, False), ("0.5", None, True), ("0.5", "2022", False), ("0.1", "helm-0.5", True)],
+)
+def test_helm_version_profile_implies_the_layout(tmp_path: Path, helm_version, layout, nested):
+    result = holistic.run(
+        "simple1", suite="s", model="simple/model1", max_eval_instances=2, output_path=tmp_path,
+        helm_version=helm_version, output_layout=layout,
+    )  # fmt: skip
+    assert result.ok
+    state = json.loads((result.runs[0].directory / "scenario_state.json").read_text())
+    assert isinstance(state["request_states"][0]["instance"]["input"], dict) is nested
+    from holistic.helm_version import current
 
-    assert output_layout(argparse.Namespace(output_layout=None)) == "2022"
-    assert output_layout(argparse.Namespace(output_layout=None, helm_version="0.5")) == "helm-0.5"
-    assert output_layout(argparse.Namespace(output_layout="2022", helm_version="0.5")) == "2022"
+    assert current().version == "0.1"  # the call's profile does not outlive it
 
 
 HELM05_SUMMARIZE = Path(os.environ.get("HOLISTIC_HELM05_SUMMARIZE", "/tmp/helm05/bin/helm-summarize"))

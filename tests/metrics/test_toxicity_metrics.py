@@ -34,7 +34,9 @@ def perspective(monkeypatch):
 
 def context(tmp_path, key: str | None = API_KEY) -> MetricContext:
     credentials = Credentials({"perspectiveApiKey": key} if key else {}, str(tmp_path / "credentials.conf"))
-    return MetricContext(None, None, ClientContext(CacheRegistry(tmp_path), credentials, retry_policy=FAST))
+    return MetricContext(
+        None, client_context=ClientContext(CacheRegistry(tmp_path), credentials, retry_policy=FAST)
+    )
 
 
 def scenario_state(*completion_lists: list[str]) -> ScenarioState:

@@ -8,6 +8,10 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from holistic.specs.conf import RunEntry
 
 EXIT_OK = 0
 EXIT_RUN_FAILED = 1
@@ -161,16 +165,6 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     add_plugins_argument(parser)
 
 
-def output_layout(args: argparse.Namespace) -> str:
-    """The run-directory layout: --output-layout, else the one implied by the --helm-version profile."""
-    if args.output_layout:
-        return args.output_layout
-    # The single link between the behaviour profile and the layout: HELM 0.5's profile writes 0.5's files.
-    if getattr(args, "helm_version", None) == "0.5":
-        return "helm-0.5"
-    return "2022"
-
-
 def add_plugins_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--plugins", nargs="+", action="extend", default=[], metavar="MODULE_OR_PATH",
@@ -211,122 +205,93 @@ def check_output_path(path: str) -> str | None:
     return None
 
 
-def run_entries(args: argparse.Namespace, entries: list[tuple[str, int, list[str]]]) -> int:
-    """Expand entries into RunSpecs, filter, run them, print a summary. Returns the exit status."""
-    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
-    from holistic.errors import HolisticError
-    from holistic.helm_version import set_helm_version
-    from holistic.run_specs.construct import construct_run_specs
-    from holistic.specs.overrides import apply_overrides
+def run_entries(args: argparse.Namespace, entries: list[RunEntry]) -> int:
+    """Expand entries into RunSpecs, filter, run them through `holistic.run`, print a summary.
 
-    set_helm_version(args.helm_version)  # before any RunSpec is built
+    Returns the exit status. The steps are the Python API's (`holistic.api.plan` and `holistic.api.run`);
+    this function only checks the command line, turns errors into one line each and prints the outcome.
+    """
+    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
+    from holistic import api
+    from holistic.errors import HolisticError
+
     if args.json and not args.list_runs:
         error_line("--json only applies to --list-runs (add --list-runs)")
         return EXIT_USAGE
     if not args.list_runs and not args.suite:
         error_line("the following arguments are required: --suite (a suite name, e.g. --suite v1)")
         return EXIT_USAGE
-    if args.suite == "latest":
-        error_line("the suite cannot be named 'latest' (runs/latest points at the last suite)")
-        return EXIT_USAGE
-    if args.runner == "ray":
-        from holistic.runner.ray_runner import RAY_MISSING, ray_available
-
-        if not ray_available():
-            error_line(RAY_MISSING)
-            return EXIT_USAGE
-    elif args.ray_address:
-        error_line("--ray-address needs --runner ray (or leave it out)")
+    try:
+        api.check_runner(args.runner, args.ray_address)
+    except HolisticError as e:
+        error_line(str(e))
         return EXIT_USAGE
     problem = None if args.list_runs else check_output_path(args.output_path)
     if problem:
         error_line(problem)
         return EXIT_USAGE
 
-    # Plug-ins first: they add scenario keys, models and clients that descriptions name.
-    problem = load_plugins(args.plugins)
-    if problem:
-        error_line(problem)
-        return EXIT_USAGE
-
-    from holistic.models.deployments import load_model_deployments
-    from holistic.run_specs._data_context import run_spec_data
-
-    try:
-        # Deployments name models, so they must be known before descriptions are expanded.
-        load_model_deployments(args.local_path)
-    except HolisticError as e:
-        error_line(str(e))
-        return EXIT_USAGE
-
     status = EXIT_OK
-    run_specs = []
-    for description, priority, groups in entries:
-        if args.priority is not None and priority > args.priority:
-            continue
-        try:
-            # big_bench reads its task.json while its RunSpec is built: from this run's data.
-            with run_spec_data(args.output_path, args.data_mirror):
-                expanded = construct_run_specs(description)
-        except HolisticError as e:
-            error_line(f"{e} [in '{description}']")
-            status = EXIT_USAGE
-            continue
-        for run_spec in expanded:
-            if args.models_to_run and run_spec.adapter_spec.model not in args.models_to_run:
-                continue
-            if args.groups_to_run and not set(args.groups_to_run) & set(run_spec.groups):
-                continue
-            run_specs.append(
-                apply_overrides(run_spec, args.max_eval_instances, args.num_train_trials, groups)
-            )
-    if args.list_runs:
-        list_runs(run_specs, args.json)
-        return status
-    if not run_specs:
-        if status == EXIT_OK:
-            print("There were no RunSpecs or they got filtered out.", file=sys.stderr)
-        return status
 
-    from holistic.runner.runner import Runner, RunnerOptions
+    def bad_description(line: str) -> None:
+        nonlocal status
+        error_line(line)
+        status = EXIT_USAGE
 
-    options = RunnerOptions(
-        suite=args.suite,
+    common = dict(
         output_path=args.output_path,
         local_path=args.local_path,
-        num_threads=args.num_threads,
-        dry_run=args.dry_run,
-        skip_completed_runs=args.skip_completed_runs,
-        exit_on_error=args.exit_on_error,
         data_mirror=args.data_mirror,
-        skip_run_specs_json=args.skip_run_specs_json,
-        output_layout=output_layout(args),
-        indent_json=args.indent_json,
+        plugins=args.plugins,
+        helm_version=args.helm_version,
     )
     try:
-        if args.runner == "ray":
-            from holistic.runner.ray_runner import RayRunner
-
-            runner: Runner = RayRunner(options, args.ray_address)
-        else:
-            runner = Runner(options)
-        outcomes = runner.run_all(run_specs)
-    except HolisticError as e:  # --exit-on-error
+        # Every description is expanded first, so that all mistakes of a long conf show at once.
+        run_specs = api.plan(
+            entries,
+            max_eval_instances=args.max_eval_instances,
+            num_train_trials=args.num_train_trials,
+            models_to_run=args.models_to_run,
+            groups_to_run=args.groups_to_run,
+            priority=args.priority,
+            on_error=bad_description,
+            **common,
+        )
+        if args.list_runs:
+            list_runs(run_specs, args.json)
+            return status
+        if not run_specs:
+            if status == EXIT_OK:
+                print("There were no RunSpecs or they got filtered out.", file=sys.stderr)
+            return status
+        suite = api.run(
+            run_specs,
+            suite=args.suite,
+            num_threads=args.num_threads,
+            dry_run=args.dry_run,
+            skip_completed_runs=args.skip_completed_runs,
+            exit_on_error=args.exit_on_error,
+            skip_run_specs_json=args.skip_run_specs_json,
+            output_layout=args.output_layout,
+            indent_json=args.indent_json,
+            runner=args.runner,
+            ray_address=args.ray_address,
+            **common,
+        )
+    except HolisticError as e:  # plug-ins, deployments, the runner's options, --exit-on-error
         error_line(str(e))
         return EXIT_USAGE
-    for outcome in outcomes:
-        if outcome.status == "failed":
-            error_line(f"{outcome.run_spec.name}: {outcome.message}")
-            run_failed = outcome.crashed or "requests failed" in outcome.message  # not the user's input
-            status = max(status, EXIT_RUN_FAILED if run_failed else EXIT_USAGE)
-            if "requests failed" in outcome.message:
-                print(outcome.message, file=sys.stderr)
-    done = [o for o in outcomes if o.status == "done"]
-    skipped = [o for o in outcomes if o.status == "skipped"]
-    failed = [o for o in outcomes if o.status == "failed"]
+    for result in suite.failures:
+        message = result.error or ""
+        error_line(f"{result.name}: {message}")
+        run_failed = result.bug or "requests failed" in message  # not the user's input
+        status = max(status, EXIT_RUN_FAILED if run_failed else EXIT_USAGE)
+        if "requests failed" in message:
+            print(message, file=sys.stderr)
+    counts = {s: sum(1 for r in suite.runs if r.status == s) for s in ("done", "skipped", "failed")}
     print(
-        f"{len(done)} run(s) done, {len(skipped)} skipped, {len(failed)} failed; "
-        f"outputs in {Path(args.output_path, 'runs', args.suite)}",
+        f"{counts['done']} run(s) done, {counts['skipped']} skipped, {counts['failed']} failed; "
+        f"outputs in {suite.directory}",
         file=sys.stderr,
     )
     return status

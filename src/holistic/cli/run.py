@@ -72,13 +72,15 @@ def main(argv: list[str] | None = None) -> int:
     if not args.run_specs and not args.conf_paths:
         error_line("nothing to run (give --run-specs DESCRIPTION ... or --conf-paths FILE ...)")
         return EXIT_USAGE
-    entries = [(d, 1, []) for d in args.run_specs]
+    from holistic.specs.conf import RunEntry
+
+    entries = [RunEntry(d, 1) for d in args.run_specs]
     if args.conf_paths:
         from holistic.errors import HolisticError
         from holistic.specs.conf import read_run_entries
 
         try:
-            entries += [(e.description, e.priority, e.groups) for e in read_run_entries(args.conf_paths)]
+            entries += read_run_entries(args.conf_paths)
         except HolisticError as e:
             error_line(str(e))
             return EXIT_USAGE

@@ -10,7 +10,6 @@ from holistic.cli.common import (
     OneLineParser,
     add_plugins_argument,
     error_line,
-    load_plugins,
     main_wrapper,
     positive_int,
 )
@@ -65,25 +64,21 @@ def build_parser() -> OneLineParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
-    problem = load_plugins(args.plugins)  # plug-ins may register models (display names in the report)
-    if problem:
-        error_line(problem)
-        return EXIT_USAGE
+    from holistic import api
     from holistic.errors import HolisticError
-    from holistic.report.summarizer import SummarizeOptions, summarize
 
-    options = SummarizeOptions(
-        suite=args.suite,
-        output_path=args.output_path,
-        schema_path=args.schema_path,
-        write_html=not args.skip_html,
-        write_display_json=not args.skip_write_run_display_json,
-        num_threads=args.num_threads,
-        write_slim_per_instance_stats=not args.skip_slim_per_instance_stats,
-        progress=False if args.quiet else None,
-    )
     try:
-        result = summarize(options)
+        result = api.summarize(
+            args.suite,
+            output_path=args.output_path,
+            schema_path=args.schema_path,
+            html=not args.skip_html,
+            display_json=not args.skip_write_run_display_json,
+            progress=False if args.quiet else None,
+            plugins=args.plugins,  # plug-ins may register models (display names in the report)
+            num_threads=args.num_threads,
+            write_slim_per_instance_stats=not args.skip_slim_per_instance_stats,
+        )
     except HolisticError as e:
         error_line(str(e))
         return EXIT_USAGE
