@@ -95,8 +95,12 @@ class _Encoder:
         self.pads = _Pads(compact)
         self.colon = ":" if compact else ": "
         self.memo: dict[tuple[int, int], str] = {}
-        self.stat_memo: dict[tuple, str] = {}
-        """Text of single-value stats by (name, depth, value); see metrics.statistic."""
+        self.stat_memo = _STAT_MEMOS[compact]
+        """Text of single-value stats by (id of the interned name, depth, value); see metrics.statistic. Shared
+        by every encoder of the process: the runs of a suite write the same stats under the same names."""
+        if len(self.stat_memo) > STAT_MEMO_LIMIT:
+            self.stat_memo.clear()
+            _KEPT_ALIVE[compact].clear()
         self.keys: dict[str, str] = {}
 
     def chunks(self, obj: Any, depth: int = 0):
@@ -130,6 +134,10 @@ class _Encoder:
             yield self.key(k if type(k) is str else _json_key(k))
             yield from self.chunks(v, depth + 1)
         yield self.pads[depth] + "}"
+
+    def keep_alive(self, obj: Any) -> None:
+        """Keep an object whose id is part of a shared memo key alive while the key is (ids are reused)."""
+        _KEPT_ALIVE[self.compact][id(obj)] = obj
 
     def key(self, key: str) -> str:
         text = self.keys.get(key)
@@ -223,6 +231,11 @@ def encode_float(value: float) -> str:
         return "-Infinity"
     return float.__repr__(value)
 
+
+STAT_MEMO_LIMIT = 1 << 15
+"""Entries of the shared stat memo (about 10 MB at most); it starts again when a file begins beyond it."""
+_STAT_MEMOS: dict[bool, dict[tuple, str]] = {False: {}, True: {}}
+_KEPT_ALIVE: dict[bool, dict[int, Any]] = {False: {}, True: {}}
 
 _DATACLASS_FIELDS: dict[type, tuple[str, ...]] = {}
 _CUSTOM_ENCODERS: dict[type, Any] = {}

@@ -174,8 +174,8 @@ def _number(value: float) -> str:
 def _encode_stat(encoder, stat: Stat, depth: int) -> str:
     """Stat's JSON text, as the generic encoder writes it (stats files hold hundreds of thousands).
 
-    Per-instance stats mostly hold one value that repeats across instances (flags, counts), so the text of
-    single-value stats is memoised by name and value. The key spells zero with its sign (0.0 == -0.0).
+    Per-instance stats mostly hold one value that repeats across instances and runs (flags, counts), so the
+    text of single-value stats is memoised by name and value. The key spells zero with its sign (0.0 == -0.0).
     """
     if stat.count == 1:
         value = stat.sum
@@ -192,6 +192,7 @@ def _encode_stat(encoder, stat: Stat, depth: int) -> str:
         text = encoder.stat_memo.get(key)
         if text is None:
             text = encoder.stat_memo[key] = _format_stat(encoder, stat, depth)
+            encoder.keep_alive(stat.name)
         return text
     return _format_stat(encoder, stat, depth)
 

@@ -40,8 +40,8 @@ class WindowService:
     def tokenize(self, text: str) -> list[str]:
         return self.tokenizer.tokenize(text)
 
-    COUNT_CACHE_CHARS = 1 << 25
-    """Characters of text whose token counts are remembered (about 32 MB of text that requests hold anyway)."""
+    COUNT_CACHE_CHARS = 1 << 23
+    """Characters of text whose token counts are remembered (8 MB at most, mostly text that requests hold)."""
 
     def get_num_tokens(self, text: str) -> int:
         # A prompt is counted when it is fitted into the window and again by the metrics: the second count

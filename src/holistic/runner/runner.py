@@ -89,6 +89,7 @@ class Runner:
         self.client_context = ClientContext(self.caches, load_credentials(options.local_path))
         load_model_deployments(options.local_path)
         self.executor = Executor(self.client_context, options.num_threads)
+        self._last_instances: tuple[object, list[Instance]] | None = None
 
     def run_all(self, run_specs: list[RunSpec]) -> list[RunOutcome]:
         outcomes = []
@@ -218,6 +219,18 @@ class Runner:
     def load_instances(self, scenario: Scenario) -> list[Instance]:
         scenario.output_path = str(Path(self.options.output_path, "scenarios", scenario.name))
         scenario.data_mirror = data_mirror(self.options.data_mirror)
+        key = None
+        if scenario.reuse_instances:
+            key = (type(scenario), repr(sorted(vars(scenario).items())))
+            last = self._last_instances
+            if last is not None and last[0] == key:
+                return list(last[1])  # frozen instances; a new list, as a fresh read gives
+        instances = self._read_instances(scenario)
+        # Only the last scenario's instances are kept, so memory does not grow with the suite.
+        self._last_instances = None if key is None else (key, instances)
+        return list(instances)
+
+    def _read_instances(self, scenario: Scenario) -> list[Instance]:
         try:
             instances = scenario.get_instances()
         except UnicodeDecodeError as e:

@@ -103,6 +103,11 @@ class Scenario(ABC):
     output_path: str = ""
     data_mirror: str | None = None
 
+    reuse_instances: bool = False
+    """True when `get_instances` depends only on the scenario's attributes and changes none of them: the
+    runner then reuses the instances of the previous run of an equal scenario (a suite runs each MMLU subject
+    with several methods and numbers of in-context examples)."""
+
     @abstractmethod
     def get_instances(self) -> list[Instance]:
         """Every instance, train and eval, in a deterministic order."""

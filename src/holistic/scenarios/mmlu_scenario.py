@@ -51,6 +51,7 @@ class MMLUScenario(Scenario):
     name = "mmlu"
     description = "Massive Multitask Language Understanding"
     tags = ["knowledge", "multiple_choice"]
+    reuse_instances = True
 
     def __init__(self, subject: str) -> None:
         check_subject(subject)
