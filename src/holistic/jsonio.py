@@ -232,8 +232,8 @@ def encode_float(value: float) -> str:
     return float.__repr__(value)
 
 
-STAT_MEMO_LIMIT = 1 << 15
-"""Entries of the shared stat memo (about 10 MB at most); it starts again when a file begins beyond it."""
+STAT_MEMO_LIMIT = 1 << 14
+"""Entries of the shared stat memo (about 5 MB at most); it starts again when a file begins beyond it."""
 _STAT_MEMOS: dict[bool, dict[tuple, str]] = {False: {}, True: {}}
 _KEPT_ALIVE: dict[bool, dict[int, Any]] = {False: {}, True: {}}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from holistic.adaptation.request_state import RequestState, ScenarioState
 from holistic.metrics.metric import Metric, MetricContext, MetricResult
-from holistic.metrics.statistic import MetricName, PerInstanceStats, Stat, merge_stat
+from holistic.metrics.statistic import MetricName, PerInstanceStats, Stat, merge_stat, metric_name
 
 
 def estimated_num_tokens_cost(state: RequestState, context: MetricContext) -> int:
@@ -29,10 +29,11 @@ class TokensMetric(Metric):
         per_instance: list[PerInstanceStats] = []
         for state in scenario_state.request_states:
             request = state.request
+            # Interned names (metric_name): shared by every request, and the writer's memo can key on them.
             stats = [
-                Stat(MetricName("estimated_num_tokens_cost")).add(estimated_num_tokens_cost(state, context)),
-                Stat(MetricName("num_completions")).add(request.num_completions),
-                Stat(MetricName("max_num_output_tokens")).add(request.num_completions * request.max_tokens),
+                Stat.of(metric_name("estimated_num_tokens_cost"), estimated_num_tokens_cost(state, context)),
+                Stat.of(metric_name("num_completions"), request.num_completions),
+                Stat.of(metric_name("max_num_output_tokens"), request.num_completions * request.max_tokens),
             ]
             for stat in stats:
                 merge_stat(totals, stat)
