@@ -44,3 +44,18 @@ def test_a_suite_in_one_call_writes_what_separate_calls_write(tmp_path, shared_d
             one = (tmp_path / "one" / "runs" / "s" / run / name).read_text()
             each = (tmp_path / "each" / "runs" / "s" / run / name).read_text()
             assert one == each.replace(str(tmp_path / "each"), str(tmp_path / "one")), (run, name)
+
+
+def test_run_specs_json_is_written_run_spec_by_run_spec_with_helms_bytes(tmp_path):
+    import json
+
+    from holistic.jsonio import asdict_with_nones
+    from holistic.run_specs.construct import construct_run_specs
+    from holistic.runner.outputs import write_suite_files
+
+    run_specs = construct_run_specs("mmlu:subject=anatomy,model=simple/model1,max_train_instances=all")
+    run_specs += construct_run_specs("boolq:model=simple/model1,data_augmentation=canonical")
+    for specs in (run_specs, run_specs[:1], []):
+        write_suite_files(tmp_path, "s", specs)
+        expected = json.dumps(asdict_with_nones(specs), indent=2)
+        assert (tmp_path / "runs" / "s" / "run_specs.json").read_text() == expected

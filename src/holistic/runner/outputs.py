@@ -6,10 +6,17 @@ import json
 import os
 import pickle
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 
 from holistic.adaptation.request_state import ScenarioState
-from holistic.jsonio import asdict_with_nones, asdict_without_nones, atomic_write_text, write_json
+from holistic.jsonio import (
+    asdict_with_nones,
+    asdict_without_nones,
+    atomic_write_chunks,
+    atomic_write_text,
+    write_json,
+)
 from holistic.metrics.statistic import PerInstanceStats, Stat
 from holistic.runner.helm_layout import (
     LAYOUT_2022,
@@ -160,11 +167,24 @@ def write_run(
     writer.finish(per_instance_stats, stats)
 
 
+def _indented_array(run_specs: list[RunSpec]) -> Iterator[str]:
+    """`json.dumps(asdict_with_nones(run_specs), indent=2)` one RunSpec at a time (a suite may have thousands):
+    an element of an indented array is its own indented text with two more spaces at the start of each line
+    (JSON strings hold no raw newline)."""
+    if not run_specs:
+        yield "[]"
+        return
+    for i, run_spec in enumerate(run_specs):
+        text = json.dumps(asdict_with_nones(run_spec), indent=2)
+        yield ("[\n  " if i == 0 else ",\n  ") + text.replace("\n", "\n  ")
+    yield "\n]"
+
+
 def write_suite_files(output_path: str | os.PathLike, suite: str, run_specs: list[RunSpec]) -> None:
     """`runs/<suite>/run_specs.json` (every RunSpec, None fields kept, as HELM) and `runs/latest`."""
     suite_dir = Path(output_path, "runs", suite)
     suite_dir.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(suite_dir / "run_specs.json", json.dumps(asdict_with_nones(run_specs), indent=2))
+    atomic_write_chunks(suite_dir / "run_specs.json", _indented_array(run_specs))
     latest = Path(output_path, "runs", "latest")
     # A per-process temporary name: several helm-run processes may finish at once in one output path.
     tmp = latest.with_name(f".latest.{os.getpid()}.tmp")
