@@ -49,13 +49,20 @@ class RunResult:
     status: Status
     directory: Path | None
     run_spec: RunSpec
-    stat_values: tuple[StatValue, ...] = ()
-    """Every stat of stats.json (empty unless the run is done or was skipped as complete)."""
     error: str | None = None
     """Why the run failed (for example "2 of 40 requests failed: ...")."""
     seconds: float = 0.0
     bug: bool = False
     """Failed on an unexpected exception (a bug in holistic or a plug-in): the traceback is in the directory."""
+
+    @property
+    def stat_values(self) -> tuple[StatValue, ...]:
+        """Every stat of stats.json (empty unless the run is done or was skipped as complete).
+
+        Read from the run directory at each access: a suite of thousands of runs keeps none in memory."""
+        if self.status == "failed" or self.directory is None:
+            return ()
+        return read_stats(self.directory)
 
     @property
     def stats(self) -> dict[str, dict[str, float]]:
@@ -253,7 +260,6 @@ def run(
             status=o.status,  # type: ignore[arg-type]
             directory=o.directory,
             run_spec=o.run_spec,
-            stat_values=read_stats(o.directory) if o.status != "failed" and o.directory else (),
             error=(o.message or None) if o.status == "failed" else None,
             seconds=o.seconds,
             bug=o.crashed,
