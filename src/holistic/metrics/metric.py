@@ -164,7 +164,7 @@ class Metric:
             for stat in self.derive_stats(stats):
                 merge_stat(totals, with_context(stat, ctx))
         for ctx, ids in instance_ids.items():
-            merge_stat(totals, with_context(Stat(MetricName("num_instances")).add(len(ids)), ctx))
+            merge_stat(totals, with_context(Stat.of(metric_name("num_instances"), len(ids)), ctx))
         return MetricResult([stat.take_mean() for stat in totals.values()], per_instance)
 
     def evaluate_instance(

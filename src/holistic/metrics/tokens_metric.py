@@ -40,5 +40,5 @@ class TokensMetric(Metric):
             # HELM zips instances with requests, misaligning them when an instance has several requests;
             # each entry here belongs to its own request's instance (docs/compatibility.md).
             per_instance.append(PerInstanceStats(state.instance.id or "", None, 0, stats))
-        merge_stat(totals, Stat(MetricName("num_requests")).add(len(scenario_state.request_states)))
+        merge_stat(totals, Stat.of(metric_name("num_requests"), len(scenario_state.request_states)))
         return MetricResult(list(totals.values()), per_instance)
