@@ -64,6 +64,12 @@ def dumps(obj: Any, compact: bool = False) -> str:
     return "".join(_Encoder(compact).chunks(obj))
 
 
+def json_encoder(compact: bool = False) -> _Encoder:
+    """An encoder whose `encode(value, depth)` gives a value's text as json.dumps(indent=2) writes it at that
+    depth (for files written element by element)."""
+    return _Encoder(compact)
+
+
 class _Pads(dict):
     """Newline and indentation before a value at each depth ("" everywhere when compact)."""
 
@@ -157,6 +163,8 @@ class _Encoder:
             return encode_float(obj)
         if obj is None:
             return "null"
+        if t is dict:
+            return self.encode_items(list(obj.items()), depth)
         custom = _CUSTOM_ENCODERS.get(t)
         if custom is not None:
             return custom(self, obj, depth)

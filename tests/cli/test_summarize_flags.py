@@ -45,6 +45,7 @@ def test_slim_per_instance_stats_unless_skipped(tmp_path):
     assert run_cli(["--suite", "s", "-q"], tmp_path, module=SUMMARIZE).returncode == 0
     full = json.loads((run / "per_instance_stats.json").read_text())
     slim = json.loads((run / "per_instance_stats_slim.json").read_text())
+    assert (run / "per_instance_stats_slim.json").read_text() == json.dumps(slim, indent=2)  # HELM's layout
     assert [e["instance_id"] for e in slim] == [e["instance_id"] for e in full]
     for full_entry, slim_entry in zip(full, slim):
         assert {k: v for k, v in slim_entry.items() if k != "stats"} == {

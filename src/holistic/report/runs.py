@@ -20,7 +20,7 @@ StatKey = tuple[str, str | None, str | None, str | None, str | None]
 """(name, split, sub_split, perturbation name, perturbation computed_on)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Agg:
     """count, sum, sum of squares, min and max of a stat; merges like HELM's Stat."""
 
@@ -115,6 +115,16 @@ class RunInfo:
 
     helm_version: str | None = None
     """The --helm-version profile that wrote the run (holistic_run.json); None when not recorded."""
+
+    expected_stats: frozenset[str] | None = None
+    """Names of the stats its metric specs promise (None: derived from run_spec when asked)."""
+
+    def expected_stat_names(self) -> frozenset[str]:
+        if self.expected_stats is None:
+            from holistic.report.expected_stats import expected_stat_names
+
+            self.expected_stats = expected_stat_names(self.run_spec)
+        return self.expected_stats
 
     @property
     def adapter_spec(self) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import datetime
 import json
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -15,6 +16,7 @@ from typing import Any
 
 from holistic.errors import ConfigError
 from holistic.report.display import ArrayWriter, DisplayResult, write_run_display
+from holistic.report.expected_stats import expected_stat_names
 from holistic.report.groups import (
     GroupIndex,
     ad_hoc_group,
@@ -23,11 +25,15 @@ from holistic.report.groups import (
     groups_overview,
     needed_stat_names,
 )
-from holistic.report.jsonfast import dumps_bytes, loads
+from holistic.report.jsonfast import dumps_bytes, iter_array, loads
 from holistic.report.latex import table_to_latex
 from holistic.report.runs import Agg, RunInfo, list_run_dirs, recorded_helm_version, stat_key
 from holistic.report.schema import Schema, load_schema
 from holistic.report.tables import file_stem, match_stat
+
+RUN_SPEC_KEPT = ("name", "scenario_spec", "adapter_spec", "groups")
+"""The parts of run_spec.json a run keeps in memory for the suite's tables (metric specs are summed up in
+RunInfo.expected_stats)."""
 
 COST_STATS = ("num_prompt_tokens", "num_completion_tokens", "num_completions", "num_requests")
 
@@ -139,6 +145,8 @@ class Summarizer:
         self.report_dir = self.suite_dir / "report" if options.write_html else None
         self.warnings: list[str] = []
         self.helm_versions: dict[str, int] = {}
+        self._shared: dict[Any, Any] = {}
+        """Equal stat keys and expected-stat sets of different runs, stored once."""
         self._print_warning = warn or self._default_warn
 
     def _default_warn(self, message: str) -> None:
@@ -284,9 +292,11 @@ class Summarizer:
         unknown_metrics: dict[str, None] = {}
         main_values: dict[str, tuple[str, float | None]] = {}
         found_costs: set[str] = set()
+        shared = self._shared
         for stat in stats:
             name = stat.get("name") or {}
             key = stat_key(name)
+            key = shared.setdefault(key, key)  # one tuple per distinct key in the whole suite
             if schema.metric(key[0]) is None:
                 unknown_metrics.setdefault(key[0], None)
             if key[0] in COST_STATS and key[1] is None and key[3] is None:
@@ -347,6 +357,10 @@ class Summarizer:
                 main,
                 main_values.get(info.name, ("", None))[1],
             )
+        # Kept for the suite's tables until the end: only what they read, shared between runs where equal.
+        expected = expected_stat_names(run_spec)
+        info.expected_stats = shared.setdefault(expected, expected)
+        info.run_spec = {k: run_spec[k] for k in RUN_SPEC_KEPT if k in run_spec}
         return _RunRead(
             info,
             runs_entry,
@@ -454,20 +468,29 @@ class _RunRead:
 
 
 def _write_slim_per_instance_stats(run_dir: Path, warn: Callable[[str], None]) -> None:
-    """per_instance_stats_slim.json: HELM v0.1.0's copy of per_instance_stats.json with only names and means."""
-    path = run_dir / "per_instance_stats.json"
+    """per_instance_stats_slim.json: HELM v0.1.0's copy of per_instance_stats.json with only names and means.
+
+    Streamed element by element (json.dumps(slim, indent=2)'s bytes, through jsonio's faster encoder)."""
+    from holistic.jsonio import json_encoder
+
+    target = run_dir / "per_instance_stats_slim.json"
+    partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
-        entries = loads(path.read_bytes())
+        encoder = json_encoder()
+        with open(partial, "w", encoding="utf-8") as f:
+            count = 0
+            for entry in iter_array(run_dir / "per_instance_stats.json"):
+                stats = []
+                for stat in entry.get("stats", []):
+                    reduced: dict[str, Any] = {"name": {"name": stat["name"]["name"]}}
+                    if "mean" in stat:
+                        reduced["mean"] = stat["mean"]
+                    stats.append(reduced)
+                slim = {**{k: v for k, v in entry.items() if k != "stats"}, "stats": stats}
+                f.write(("[\n  " if count == 0 else ",\n  ") + encoder.encode(slim, 1))
+                count += 1
+            f.write("\n]" if count else "[]")
+        os.replace(partial, target)
     except (OSError, ValueError) as e:
+        partial.unlink(missing_ok=True)
         warn(f"{run_dir.name}: no per_instance_stats_slim.json ({str(e).splitlines()[0]})")
-        return
-    slim = []
-    for entry in entries:
-        stats = []
-        for stat in entry.get("stats", []):
-            reduced: dict[str, Any] = {"name": {"name": stat["name"]["name"]}}
-            if "mean" in stat:
-                reduced["mean"] = stat["mean"]
-            stats.append(reduced)
-        slim.append({**{k: v for k, v in entry.items() if k != "stats"}, "stats": stats})
-    _write_text(run_dir / "per_instance_stats_slim.json", json.dumps(slim, indent=2))

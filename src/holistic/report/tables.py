@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from holistic.report.expected_stats import expected_stat_names
 from holistic.report.runs import Agg, RunInfo, StatKey
 from holistic.report.schema import ALL_GROUPS, BY_GROUP, MetricMatcher, RunGroup, Schema
 
@@ -150,15 +149,9 @@ def metric_header(schema: Schema, matcher: MetricMatcher, prefix: str = "") -> C
 NOT_COMPUTED = "not computed"
 
 
-_EXPECTED: dict[str, frozenset[str]] = {}
-
-
 def _expected_stats(run: RunInfo) -> frozenset[str]:
-    """The stats a run's metric specs promise (memoised by run name: a table asks once per cell)."""
-    key = f"{id(run.run_spec)}:{run.name}"
-    if key not in _EXPECTED:
-        _EXPECTED[key] = expected_stat_names(run.run_spec)
-    return _EXPECTED[key]
+    """The stats a run's metric specs promise (kept on the run: a table asks once per cell)."""
+    return run.expected_stat_names()
 
 
 def format_value(value: Any) -> str:
