@@ -45,9 +45,12 @@ lint: dev
 	$(PY) -m ruff check src tests benchmarks scripts
 	$(PY) -m ruff format --check src tests benchmarks scripts
 
+# The framework's figures (docs/performance.md): the 10k-instance run, summarize, suites of 57/342/1,026 runs
+# (add `--runs 5000` by hand: a few minutes). The local-model figures are `make bench-local`.
 bench: install
 	$(PY) benchmarks/bench_helm_run.py
-	$(PY) benchmarks/bench_summarize.py
+	$(PY) benchmarks/bench_summarize.py --data-mirror $(DATA_MIRROR)
+	$(PY) benchmarks/bench_suites.py --data-mirror $(DATA_MIRROR)
 
 bench-local: install
 	$(PY) benchmarks/bench_local_model.py --data-mirror $(DATA_MIRROR)

@@ -1,7 +1,10 @@
 """Times helm-run end to end: the 10,000-instance synthetic_reasoning run and `helm-run --help`.
 
-Prints wall time and peak RSS of each (child processes, fresh output and cache directories each repetition).
-Usage: python benchmarks/bench_helm_run.py [--repeat 3] [--instances 10000]
+Prints wall time and peak RSS of each (child processes, fresh output and cache directories each repetition),
+and the bytes of the run directory as written by default (compact) and with --indent-json (HELM's bytes).
+`--helm-version 0.5` (the default here) runs crfm-helm 0.5.16's behaviour, the version HELM's figures in
+docs/performance.md come from; `--helm-version 0.1` counts simple/model1's tokens with GPT-2, as HELM v0.1.0.
+Usage: python benchmarks/bench_helm_run.py [--repeat 3] [--instances 10000] [--helm-version 0.5]
 """
 
 from __future__ import annotations
@@ -16,6 +19,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+# The checkout's own sources, whatever holistic the interpreter has installed.
+os.environ["PYTHONPATH"] = str(REPO / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
 def run(command: list[str], cwd: str) -> tuple[float, float]:
@@ -32,6 +41,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--instances", type=int, default=10000)
+    parser.add_argument("--helm-version", default="0.5")
     args = parser.parse_args()
     helm_run = [sys.executable, "-m", "holistic.cli.run"]
     print(
@@ -47,26 +57,40 @@ def main() -> None:
 
     description = "synthetic_reasoning:mode=pattern_match,model=simple/model1"
     walls, peaks = [], []
-    for _ in range(args.repeat):
+    sizes: dict[str, dict[str, int]] = {}
+    for repetition in range(args.repeat + 1):
+        # The last repetition writes HELM's indented bytes (--indent-json), for the sizes only.
+        indent = repetition == args.repeat
+        flags = ["--helm-version", args.helm_version] + (["--indent-json"] if indent else [])
         # A fresh process per repetition so that ru_maxrss is this run's peak.
         work = tempfile.mkdtemp(prefix="holistic-bench-")
         try:
             code = (
                 "import resource, subprocess, sys, time; start = time.perf_counter(); "
-                f"subprocess.run({[*helm_run, '--run-specs', description, '--suite', 'bench', '--max-eval-instances', str(args.instances), '-q']!r}, check=True); "
+                f"subprocess.run({[*helm_run, '--run-specs', description, '--suite', 'bench', '--max-eval-instances', str(args.instances), '-q', *flags]!r}, check=True); "
                 "print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)"
             )
             out = subprocess.run(
                 [sys.executable, "-c", code], cwd=work, check=True, capture_output=True, text=True
             ).stdout.split()
-            walls.append(float(out[0]))
-            peaks.append(float(out[1]))
+            (run_dir,) = Path(work, "benchmarking_output", "runs", "bench").glob("synthetic_reasoning*")
+            sizes["indented" if indent else "compact"] = {p.name: p.stat().st_size for p in run_dir.iterdir()}
+            if not indent:
+                walls.append(float(out[0]))
+                peaks.append(float(out[1]))
         finally:
             shutil.rmtree(work, ignore_errors=True)
     print(
-        f"{description} at {args.instances} instances: wall median {statistics.median(walls):.2f} s "
-        f"(min {min(walls):.2f}), peak RSS {max(peaks):.0f} MB"
+        f"{description} at {args.instances} instances, --helm-version {args.helm_version}: "
+        f"wall median {statistics.median(walls):.2f} s (min {min(walls):.2f}, of {len(walls)}), "
+        f"peak RSS {max(peaks):.0f} MiB, load {os.getloadavg()[0]:.2f}"
     )
+    for name in ("per_instance_stats.json", "scenario_state.json", "scenario.json"):
+        print(
+            f"  {name}: {sizes['compact'][name] / 1e6:.1f} MB (--indent-json: {sizes['indented'][name] / 1e6:.1f} MB)"
+        )
+    compact, indented = sum(sizes["compact"].values()), sum(sizes["indented"].values())
+    print(f"  run directory: {compact / 1e6:.1f} MB (--indent-json: {indented / 1e6:.1f} MB)")
 
 
 if __name__ == "__main__":

@@ -54,14 +54,16 @@ def mmlu_subjects(mirror: Path) -> list[str]:
     )
 
 
-def build_suite(workdir: Path, suite: str, descriptions: list[str], max_eval: int, mirror: Path) -> Path:
+def build_suite(
+    workdir: Path, suite: str, descriptions: list[str], max_eval: int, mirror: Path, helm_version: str
+) -> Path:
     out = workdir / "benchmarking_output"
     if (out / "runs" / suite).is_dir():
         return out
     print(f"building suite {suite} ({len(descriptions)} run specs, -m {max_eval}) ...", file=sys.stderr)
     subprocess.run(
         [sys.executable, "-m", "holistic.cli.run", "--run-specs", *descriptions, "--suite", suite,
-         "--max-eval-instances", str(max_eval), "--data-mirror", str(mirror), "-q"],
+         "--max-eval-instances", str(max_eval), "--data-mirror", str(mirror), "-q", "--helm-version", helm_version],
         cwd=workdir, env=python_env(), check=True,
     )  # fmt: skip
     return out
@@ -81,9 +83,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--workdir", default="/tmp/holistic-bench-summarize")
+    parser.add_argument("--workdir", default="/tmp/holistic-bench-summarize-v2")
     parser.add_argument("--data-mirror", default=str(REPO.parent / "shared" / "data"))
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--helm-version", default="0.5", help="profile the suites are built with (0.5: as HELM's)"
+    )
+    parser.add_argument("--num-threads", type=int, default=1, help="helm-summarize --num-threads")
     args = parser.parse_args()
     workdir, mirror = Path(args.workdir), Path(args.data_mirror)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -108,9 +114,17 @@ def main() -> None:
         f"{'suite':<10} {'runs':>5} {'instances':>10} {'case':<6} {'wall s (best)':>14} {'wall s (median)':>16} {'peak RSS MB':>12}"
     )
     for suite, (descriptions, max_eval) in suites.items():
-        out = build_suite(workdir, suite, descriptions, max_eval, mirror)
+        out = build_suite(workdir, suite, descriptions, max_eval, mirror, args.helm_version)
         suite_dir = out / "runs" / suite
-        command = ["-m", "holistic.cli.summarize", "--suite", suite, "-q"]
+        command = [
+            "-m",
+            "holistic.cli.summarize",
+            "--suite",
+            suite,
+            "-q",
+            "--num-threads",
+            str(args.num_threads),
+        ]
         results = {}
         for case in ("cold", "warm"):
             walls, peaks = [], []
