@@ -128,3 +128,23 @@ def test_one_converter_reads_run_records_and_the_report_schema():
     assert schema.models[0].release_date == "2022-11-01"
     assert isinstance(schema.metric_groups[0].metrics, tuple)
     assert schema.metric_groups[0].metrics[0].name == "exact_match"
+
+
+def test_atomic_files_appear_together_or_not_at_all(tmp_path):
+    import pytest
+
+    from holistic.jsonio import AtomicFiles
+
+    (tmp_path / "a.json").write_text("old")
+    with pytest.raises(RuntimeError), AtomicFiles() as files:
+        files.write_json(tmp_path / "a.json", {"x": 1})
+        files.write_chunks(tmp_path / "b.json", ["[", "]"])
+        raise RuntimeError("crash before the commit")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json"]  # no temporary files left
+    assert (tmp_path / "a.json").read_text() == "old"
+    with AtomicFiles() as files:
+        files.write_json(tmp_path / "a.json", {"x": 1}, compact=True)
+        files.write_chunks(tmp_path / "b.json", ["[", "]"])
+        assert (tmp_path / "a.json").read_text() == "old"  # nothing renamed before the commit
+    assert (tmp_path / "a.json").read_text() == '{"x":1}' and (tmp_path / "b.json").read_text() == "[]"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "b.json"]

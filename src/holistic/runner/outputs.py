@@ -11,10 +11,10 @@ from pathlib import Path
 
 from holistic.adaptation.request_state import ScenarioState
 from holistic.jsonio import (
+    AtomicFiles,
     asdict_with_nones,
     asdict_without_nones,
     atomic_write_chunks,
-    atomic_write_text,
     write_json,
 )
 from holistic.metrics.statistic import PerInstanceStats, Stat
@@ -97,9 +97,20 @@ class RunWriter:
     ) -> None:
         from holistic.helm_version import current
 
-        write_json(self.directory / "run_spec.json", run_spec)
-        atomic_write_text(
-            self.directory / PROFILE_FILE, json.dumps({"helm_version": current().version}, indent=2)
+        with AtomicFiles() as files:  # made durable together, then renamed
+            self._write_state_files_into(files, run_spec, scenario, scenario_state, current().version)
+
+    def _write_state_files_into(
+        self,
+        files: AtomicFiles,
+        run_spec: RunSpec,
+        scenario: Scenario,
+        scenario_state: ScenarioState,
+        helm_version: str,
+    ) -> None:
+        files.write_json(self.directory / "run_spec.json", run_spec)
+        files.write_chunks(
+            self.directory / PROFILE_FILE, [json.dumps({"helm_version": helm_version}, indent=2)]
         )
         scenario_record = {
             "name": scenario.name,
@@ -113,8 +124,8 @@ class RunWriter:
         if self.layout == LAYOUT_HELM_05:
             scenario_record = helm05_scenario_record(scenario_record)
             scenario_state = helm05_scenario_state(scenario_state)
-        write_json(self.directory / "scenario.json", scenario_record, self.compact)
-        write_json(self.directory / "scenario_state.json", scenario_state, self.compact)
+        files.write_json(self.directory / "scenario.json", scenario_record, self.compact)
+        files.write_json(self.directory / "scenario_state.json", scenario_state, self.compact)
 
     def wait(self) -> None:
         """Wait for the writer process; its exception, if any, is raised here with the child's traceback."""
