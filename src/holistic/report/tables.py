@@ -205,10 +205,10 @@ def varying_keys(runs: list[RunInfo]) -> dict[str, tuple[str, ...]]:
         keys = out.setdefault(model, [])
         if len(members) < 2:
             continue
-        for member in members:
-            for k in member.adapter_spec:
-                if k != "model" and k not in keys and len({coarse_value(m, k) for m in members}) > 1:
-                    keys.append(k)
+        # Each field once, in order of first appearance (not once per member: clusters can be large).
+        for k in dict.fromkeys(k for member in members for k in member.adapter_spec):
+            if k != "model" and k not in keys and len({coarse_value(m, k) for m in members}) > 1:
+                keys.append(k)
     return {model: tuple(keys) for model, keys in out.items()}
 
 
