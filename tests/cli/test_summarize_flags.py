@@ -56,3 +56,25 @@ def test_slim_per_instance_stats_unless_skipped(tmp_path):
             for s in full_entry["stats"]
         ]
     assert not filecmp.cmp(run / "per_instance_stats.json", run / "per_instance_stats_slim.json")
+
+
+def test_slim_copy_has_helms_bytes_for_every_kind_of_entry(tmp_path):
+    from holistic.jsonio import dumps
+    from holistic.report.summarizer import _write_slim_per_instance_stats
+
+    perturbation = {"name": "typos", "robustness": True, "prob": 0.1}
+    stat = {"name": {"name": "exact_match", "split": "test"}, "count": 1, "sum": 1, "mean": 1.0}
+    entries = [
+        {"instance_id": "id1", "train_trial_index": 0, "stats": [stat, {"name": {"name": "é"}, "count": 0}]},
+        {"instance_id": "id2", "perturbation": perturbation, "train_trial_index": 1, "stats": []},
+        {"instance_id": "id3", "train_trial_index": 0, "stats": [{**stat, "mean": float("nan")}]},
+    ]
+    for compact in (True, False):
+        (tmp_path / "per_instance_stats.json").write_text(dumps(entries, compact=compact))
+        _write_slim_per_instance_stats(tmp_path, warn=print)
+        expected = [
+            {**{k: v for k, v in e.items() if k != "stats"},
+             "stats": [{"name": {"name": s["name"]["name"]}, **({"mean": s["mean"]} if "mean" in s else {})} for s in e["stats"]]}
+            for e in entries
+        ]  # fmt: skip
+        assert (tmp_path / "per_instance_stats_slim.json").read_text() == json.dumps(expected, indent=2)

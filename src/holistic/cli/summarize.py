@@ -55,7 +55,7 @@ def build_parser() -> OneLineParser:
         "--skip-slim-per-instance-stats",
         action="store_true",
         help="do not write per_instance_stats_slim.json (each stat's name and mean) into each run, "
-        "as HELM v0.1.0's flag",
+        "as HELM v0.1.0's flag (runs written with --helm-version 0.5 never get one: HELM 0.5 writes none)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     add_plugins_argument(parser)

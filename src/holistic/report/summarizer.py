@@ -327,7 +327,9 @@ class Summarizer:
             )
             display = DisplayResult()
         info.num_instances = display.num_instances
-        if self.options.write_slim_per_instance_stats:
+        # HELM v0.1.0's helm-summarize wrote the slim copy, HELM 0.5's does not: runs recorded with the 0.5
+        # profile get none.
+        if self.options.write_slim_per_instance_stats and info.helm_version != "0.5":
             _write_slim_per_instance_stats(run_dir, self.warn)
         for name in ("num_prompt_tokens", "num_completion_tokens"):
             if name not in found_costs:
@@ -471,23 +473,34 @@ def _write_slim_per_instance_stats(run_dir: Path, warn: Callable[[str], None]) -
     """per_instance_stats_slim.json: HELM v0.1.0's copy of per_instance_stats.json with only names and means.
 
     Streamed element by element (json.dumps(slim, indent=2)'s bytes, through jsonio's faster encoder)."""
+    from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
+
     from holistic.jsonio import json_encoder
 
     target = run_dir / "per_instance_stats_slim.json"
     partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         encoder = json_encoder()
+        names: dict[str, str] = {}
         with open(partial, "w", encoding="utf-8") as f:
             count = 0
             for entry in iter_array(run_dir / "per_instance_stats.json"):
+                # json.dumps(indent=2)'s text of {"name": {"name": ...}, "mean": ...} at depth 3, built directly
+                # (a run's slim copy has one per stat: hundreds of thousands).
                 stats = []
                 for stat in entry.get("stats", []):
-                    reduced: dict[str, Any] = {"name": {"name": stat["name"]["name"]}}
-                    if "mean" in stat:
-                        reduced["mean"] = stat["mean"]
-                    stats.append(reduced)
-                slim = {**{k: v for k, v in entry.items() if k != "stats"}, "stats": stats}
-                f.write(("[\n  " if count == 0 else ",\n  ") + encoder.encode(slim, 1))
+                    name = names.get(stat["name"]["name"])
+                    if name is None:
+                        name = names[stat["name"]["name"]] = encode_basestring_ascii(stat["name"]["name"])
+                    mean = f',\n        "mean": {encoder.encode(stat["mean"], 4)}' if "mean" in stat else ""
+                    stats.append(
+                        f'{{\n        "name": {{\n          "name": {name}\n        }}{mean}\n      }}'
+                    )
+                parts = [f"{encoder.key(k)}{encoder.encode(v, 2)}" for k, v in entry.items() if k != "stats"]
+                parts.append(
+                    '"stats": ' + ("[\n      " + ",\n      ".join(stats) + "\n    ]" if stats else "[]")
+                )
+                f.write(("[\n  " if count == 0 else ",\n  ") + "{\n    " + ",\n    ".join(parts) + "\n  }")
                 count += 1
             f.write("\n]" if count else "[]")
         os.replace(partial, target)
