@@ -173,6 +173,11 @@ def stat_means(run_dir: Path) -> dict[str, float]:
     return means
 
 
+def text_of(value: str | dict) -> str:
+    """An input or reference output in either layout: the 2022 string or HELM 0.5's `{"text": ...}`."""
+    return value["text"] if isinstance(value, dict) else value
+
+
 def assert_matches_reference(reference_path: Path, run_dir: Path) -> None:
     """Every request (instance id, split, prompt, output mapping, completions) and exact_match per split."""
     reference = json.loads(reference_path.read_text())
@@ -182,8 +187,10 @@ def assert_matches_reference(reference_path: Path, run_dir: Path) -> None:
         instance = state["instance"]
         assert instance["id"] == expected["instance_id"]
         assert instance["split"] == expected["split"]
-        assert instance["input"] == expected["input"]
-        assert [r["output"] for r in instance["references"]] == [r["text"] for r in expected["references"]]
+        assert text_of(instance["input"]) == expected["input"]
+        assert [text_of(r["output"]) for r in instance["references"]] == [
+            r["text"] for r in expected["references"]
+        ]
         assert [r["tags"] for r in instance["references"]] == [r["tags"] for r in expected["references"]]
         assert state["request"]["prompt"] == expected["prompt"], (
             f"prompt of {expected['instance_id']} differs"

@@ -216,11 +216,8 @@ def run(
             f"unknown output layout '{output_layout}' (one of {', '.join(OUTPUT_LAYOUTS)})"
         )
     check_runner(runner, ray_address)
-    if isinstance(descriptions, (str, RunSpec, RunEntry)):
-        descriptions = [descriptions]
     with profile(helm_version) if helm_version else nullcontext():
-        _prepare(plugins, local_path)
-        run_specs = _expand(
+        run_specs = plan(
             descriptions,
             model=model,
             max_eval_instances=max_eval_instances,
@@ -229,8 +226,9 @@ def run(
             groups_to_run=groups_to_run,
             priority=priority,
             output_path=output_path,
+            local_path=local_path,
             data_mirror=data_mirror,
-            on_error=None,
+            plugins=plugins,
         )
         options = RunnerOptions(
             suite=suite,

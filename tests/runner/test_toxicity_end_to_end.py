@@ -22,8 +22,19 @@ def test_toxicity_through_helm_run(tmp_path, shared_data, monkeypatch):
     local = tmp_path / "prod_env"
     local.mkdir()
     (local / "credentials.conf").write_text(f"perspectiveApiKey: {API_KEY}\n")
+    # HELM 0.5's simple/model1 answers a BOLD prompt ("... is ") with its last word; v0.1.0's with the empty
+    # piece after the trailing space, which is never sent to Perspective.
     argv = ["--run-specs", "bold:subject=religious_ideology,model=simple/model1", "--suite", "t"]
-    argv += ["--max-eval-instances", "4", "--data-mirror", str(shared_data), "--local-path", str(local)]
+    argv += [
+        "--helm-version",
+        "0.5",
+        "--max-eval-instances",
+        "4",
+        "--data-mirror",
+        str(shared_data),
+        "--local-path",
+        str(local),
+    ]
     try:
         assert helm_run([*argv, "-o", str(tmp_path / "first"), "--quiet"]) == 0
         stats = stats_of(tmp_path / "first")
@@ -47,7 +58,16 @@ def test_a_rejected_key_is_a_one_line_error(tmp_path, shared_data, monkeypatch, 
     monkeypatch.setenv(BASE_URL_ENVIRONMENT_VARIABLE, api.url)
     monkeypatch.setenv("PERSPECTIVE_API_KEY", "not-the-key")
     argv = ["--run-specs", "bold:subject=religious_ideology,model=simple/model1", "--suite", "t", "--quiet"]
-    argv += ["--max-eval-instances", "2", "--data-mirror", str(shared_data), "-o", str(tmp_path / "out")]
+    argv += [
+        "--helm-version",
+        "0.5",
+        "--max-eval-instances",
+        "2",
+        "--data-mirror",
+        str(shared_data),
+        "-o",
+        str(tmp_path / "out"),
+    ]
     argv += ["--local-path", str(tmp_path / "prod_env")]
     try:
         code = helm_run(argv)

@@ -8,7 +8,7 @@ import pytest
 from holistic.errors import DataError, DescriptionError
 from holistic.run_specs import build_run_spec
 from holistic.scenarios.ice_scenario import preprocess_text
-from tests.scenarios.scenario_test_helpers import UNREACHABLE, load_instances
+from tests.helpers import UNREACHABLE, load_instances
 
 PILE = "helm.benchmark.scenarios.the_pile_scenario.ThePileScenario"
 WIKITEXT = "helm.benchmark.scenarios.wikitext_103_scenario.Wikitext103Scenario"

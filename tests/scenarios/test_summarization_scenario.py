@@ -10,7 +10,7 @@ from holistic.run_specs import build_run_spec
 from holistic.scenarios import create_scenario
 from holistic.scenarios.summarization_scenario import clean_and_truncate, is_filtered_xsum_example
 from holistic.specs import AdapterSpec, ScenarioSpec
-from tests.scenarios.scenario_test_helpers import load_instances
+from tests.helpers import load_instances
 
 CLASS = "helm.benchmark.scenarios.summarization_scenario.SummarizationScenario"
 ARGS = {"sampling_min_length": 50, "sampling_max_length": 150, "doc_max_length": 512}

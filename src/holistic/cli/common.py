@@ -317,4 +317,13 @@ def main_wrapper(function: Callable[[], int]) -> None:
     except KeyboardInterrupt:
         error_line("interrupted (answered requests are in the cache; rerun the same command to resume)")
         code = 130
+        import threading
+
+        if threading.active_count() > 1:
+            # Daemon threads (runs in flight under --runner ray, a client's request pool) may still be inside C
+            # extensions; finalizing the interpreter under them can crash it (SIGSEGV) after every answer is
+            # safely cached. Nothing is left to clean up, so leave at once with the status.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
     raise SystemExit(code)

@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 from holistic.models.cache import cache_key
-from holistic.models.clients.base import Client, ProgressCallback
+from holistic.models.clients.base import Client, ProgressCallback, local_generation_result
 from holistic.models.inprocess import (
     Generation,
     GenerationOptions,
@@ -22,7 +22,7 @@ from holistic.models.inprocess import (
     TokenLogprob,
     model_object,
 )
-from holistic.models.request import Request, RequestResult, Sequence, Token, truncate_sequence
+from holistic.models.request import Request, RequestResult
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ class InProcessClient(Client):
         groups: dict[Any, list[int]] = {}
         for index, (request, response) in enumerate(zip(requests, found)):
             if response:
-                results[index] = _to_result(response, request, cached=True)
+                results[index] = local_generation_result(response, request, cached=True)
             elif request.embedding:
                 results[index] = self.failure("embeddings are not supported by in-process models")
             else:
@@ -96,7 +96,7 @@ class InProcessClient(Client):
                     if use_cache:
                         cache.put_many([(raws[i], r) for i, r in zip(batch, responses)])
                     for i, response in zip(batch, responses):
-                        results[i] = _to_result(response, requests[i], cached=False)
+                        results[i] = local_generation_result(response, requests[i], cached=False)
                 if progress:
                     progress(len(batch))
         return results  # type: ignore[return-value]
@@ -188,26 +188,3 @@ def _completion(
 
 def _seed(raw: dict[str, Any]) -> int:
     return int.from_bytes(hashlib.sha256(cache_key(raw).encode()).digest()[:8], "little")
-
-
-def _to_result(response: dict[str, Any], request: Request, cached: bool) -> RequestResult:
-    completions = []
-    for raw in response["completions"]:
-        tokens = [Token(text=text, logprob=logprob) for text, logprob in zip(raw["tokens"], raw["logprobs"])]
-        sequence = Sequence(
-            text=raw["text"],
-            logprob=sum(raw["logprobs"]),
-            tokens=tokens,
-            finish_reason={"reason": raw["finish_reason"]} if raw.get("finish_reason") else None,
-        )
-        completions.append(truncate_sequence(sequence, request))
-    return RequestResult(
-        success=True,
-        embedding=[],
-        completions=completions,
-        cached=cached,
-        request_time=response.get("request_time"),
-        request_datetime=response.get("request_datetime"),
-        batch_size=response.get("batch_size"),
-        batch_request_time=response.get("batch_request_time"),
-    )
