@@ -78,3 +78,23 @@ def test_slim_copy_has_helms_bytes_for_every_kind_of_entry(tmp_path):
             for e in entries
         ]  # fmt: skip
         assert (tmp_path / "per_instance_stats_slim.json").read_text() == json.dumps(expected, indent=2)
+
+
+def test_worker_processes_give_the_same_files_and_warnings(tmp_path, monkeypatch):
+    from holistic.cli.run import main as helm_run
+    from holistic.report import read_pool
+    from holistic.report.summarizer import SummarizeOptions, summarize
+
+    runs = [f"synthetic_reasoning:mode={m},model=simple/model1" for m in ("pattern_match", "induction")]
+    out = tmp_path / "out"
+    assert helm_run(["-r", *runs, "simple1", "--suite", "s", "-m", "3", "-q", "-o", str(out), "--local-path", str(tmp_path / "env")]) == 0  # fmt: skip
+    suite = out / "runs" / "s"
+    (next(suite.glob("simple1*")) / "scenario_state.json").write_text("{broken")  # a warning in a worker
+    results = {}
+    for threads, min_runs in ((1, 32), (3, 2)):  # one thread; then forked workers (threshold lowered)
+        monkeypatch.setattr(read_pool, "PROCESS_MIN_RUNS", min_runs)
+        shutil.rmtree(suite / "report", ignore_errors=True)
+        result = summarize(SummarizeOptions(suite="s", output_path=str(out), num_threads=threads))
+        results[threads] = (_files(suite), result.warnings, result.num_instances)
+    assert results[1][1] and any("simple1" in w for w in results[1][1])
+    assert results[3] == results[1]

@@ -9,7 +9,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from holistic.report.groups import (
 )
 from holistic.report.jsonfast import dumps_bytes, iter_array, loads
 from holistic.report.latex import table_to_latex
+from holistic.report.read_pool import read_runs
 from holistic.report.runs import Agg, RunInfo, list_run_dirs, recorded_helm_version, stat_key
 from holistic.report.schema import Schema, load_schema
 from holistic.report.tables import file_stem, match_stat
@@ -187,20 +187,20 @@ class Summarizer:
             file=sys.stderr,
             disable=self._progress_disabled(),
         )
-        pool = ThreadPoolExecutor(self.options.num_threads) if self.options.num_threads > 1 else None
+        # Runs are read (and their files written) in parallel with --num-threads (worker processes for large
+        # suites), merged in directory order, so every output is the same for any number of threads.
+        reads = read_runs(self, run_dirs, needed, self.options.num_threads)
+        shared = self._shared
         try:
-            # Runs are read (and their files written) in parallel with --num-threads, merged in directory order,
-            # so every output is the same for any number of threads.
-            reads = (
-                pool.map(lambda d: self._read_run(d, needed), run_dirs)
-                if pool is not None
-                else (self._read_run(d, needed) for d in run_dirs)
-            )
             for read in reads:
                 progress.update()
                 if read is None:
                     continue
                 info = read.info
+                # A worker process's keys are copies: share them again across runs.
+                info.stats = {shared.setdefault(k, k): v for k, v in info.stats.items()}
+                if info.expected_stats is not None:
+                    info.expected_stats = shared.setdefault(info.expected_stats, info.expected_stats)
                 runs_json.add(read.runs_entry)
                 run_specs_json.add(read.run_spec_entry)
                 model_costs = costs.setdefault(info.model, dict.fromkeys(COST_STATS, 0.0))
@@ -217,8 +217,7 @@ class Summarizer:
             run_specs_json.abort()
             raise
         finally:
-            if pool is not None:
-                pool.shutdown(cancel_futures=True)
+            reads.close()
             progress.close()
         if unknown_metrics:
             names = list(unknown_metrics)
