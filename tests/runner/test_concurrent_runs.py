@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -40,8 +41,7 @@ def test_four_runs_started_together_share_data_and_cache(tmp_path, shared_data):
     num_requests = 0
     for i in range(len(SUBJECTS)):
         (run,) = (tmp_path / f"benchmarking_output/runs/s{i}").glob("mmlu*")
-        state = (run / "scenario_state.json").read_text()
-        num_requests += state.count('"request": {')
+        num_requests += len(json.loads((run / "scenario_state.json").read_text())["request_states"])
     with sqlite3.connect(tmp_path / "prod_env/cache/simple.sqlite") as db:
         (rows,) = db.execute("SELECT COUNT(*) FROM unnamed").fetchone()
     assert num_requests > 400 and rows == num_requests
