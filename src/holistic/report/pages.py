@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 from holistic.report.groups import GroupIndex
-from holistic.report.html import e, page, run_page_href, table_html, write_page
+from holistic.report.html import e, page, run_page_href, table_html, write_page, write_page_parts
 from holistic.report.runs import Agg, RunInfo, helm_version_label
 from holistic.report.schema import MetricMatcher, RunGroup, Schema
 from holistic.report.svg import bar_chart, heatmap, scatter
@@ -84,6 +85,16 @@ def write_group_page(
     report_dir: Path, suite: str, schema: Schema, index: GroupIndex, group: RunGroup, tables: list[Table]
 ) -> None:
     prefix = "../"
+    path = report_dir / "groups" / f"{file_stem(group.name)}.html"
+    # Written piece by piece: a group of thousands of runs makes a page of tens of MB.
+    write_page_parts(
+        path, group.display_name, _group_body(schema, index, group, tables, prefix), prefix, suite
+    )
+
+
+def _group_body(
+    schema: Schema, index: GroupIndex, group: RunGroup, tables: list[Table], prefix: str
+) -> Iterator[str]:
     parts = [f"<h1>{e(group.display_name)}</h1>", f"<p class=lead>{e(group.description)}</p>"]
     if group.ad_hoc:
         parts.append(
@@ -112,15 +123,12 @@ def write_group_page(
             + "</nav>"
         )
     parts.append(group_plots(schema, index, group, tables))
+    yield from parts
     for table in tables:
         links = [(link["text"], "../../" + link["href"]) for link in table.links]
-        parts.append(table_html(table, prefix, links, table_id=f"t-{table.name}"))
+        yield table_html(table, prefix, links, table_id=f"t-{table.name}")
     if not tables:
-        parts.append("<p class=note>No stats of this group's metrics were found in its runs.</p>")
-    body = "".join(parts)
-    write_page(
-        report_dir / "groups" / f"{file_stem(group.name)}.html", page(group.display_name, body, prefix, suite)
-    )
+        yield "<p class=note>No stats of this group's metrics were found in its runs.</p>"
 
 
 def write_index_page(
