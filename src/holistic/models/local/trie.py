@@ -104,7 +104,9 @@ class PackedRun:
             assert (columns >= 0).all(), "a node's ancestor is missing from the cache"
             mask[row, columns] = True
         self.column[real] = -1
-        # Padding rows see only themselves.
+        # Padding rows see what the first row sees, so that the keys every row sees are the keys the real rows
+        # share (attention.py computes those once), and themselves; their outputs are dropped.
+        mask[len(nodes) :, : keys.size] = mask[0, : keys.size]
         mask[len(nodes) :, keys.size :] = np.eye(padding, dtype=bool)
         return mask
 
