@@ -88,9 +88,9 @@ def gathered_attention(
         scores = torch.tanh(scores / softcap) * softcap
     scores[..., shared:].masked_fill_(~layout.valid[None, :, None, :], float("-inf"))
     weights = scores.sub_(scores.amax(dim=-1, keepdim=True)).exp_()
-    out = torch.matmul(
-        weights[..., :shared].reshape(kv_heads, length * groups, shared), shared_values
-    ).view(kv_heads, length, groups, dim)
+    out = torch.matmul(weights[..., :shared].reshape(kv_heads, length * groups, shared), shared_values).view(
+        kv_heads, length, groups, dim
+    )
     out.add_(torch.matmul(weights[..., shared:], rest_values))
     out.div_(weights.sum(dim=-1, keepdim=True))  # (KVH, T, groups, d)
     out = out.to(query.dtype).permute(1, 0, 2, 3).reshape(length, heads, dim)
