@@ -110,9 +110,9 @@ class PackedEngine:
 
     def new_cache(self):
         """An empty key/value cache for `forward_packed`."""
-        from transformers import DynamicCache
+        from holistic.models.local.kvcache import new_cache
 
-        return DynamicCache(config=self.config)
+        return new_cache(self.config)
 
     def forward_packed(
         self, cache, tokens: list[int], positions: list[int], mask: np.ndarray | None, exact: bool = False
