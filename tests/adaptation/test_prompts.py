@@ -1,8 +1,11 @@
 """Prompt assembly (§4.2) and the simple1 golden example (§11.1)."""
 
+import pytest
+
 from holistic.adaptation.adapters import get_adapter
 from holistic.adaptation.adapters.generation import GenerationAdapter
 from holistic.adaptation.sampling import TIE_BREAK_FIRST_APPEARANCE, sample_eval_instances
+from holistic.helm_version import helm_version
 from holistic.models.window_service import get_window_service
 from holistic.run_specs.presets import get_generation_adapter_spec, get_multiple_choice_joint_adapter_spec
 from holistic.scenarios.simple_scenarios import Simple1Scenario
@@ -27,7 +30,16 @@ def test_generation_worked_example():
     assert states[0].num_train_instances == 2
 
 
-def test_joint_multiple_choice_block_and_request():
+@pytest.mark.parametrize(
+    ("version", "reserved", "top_k"),
+    [("0.1", 5, 1), ("0.5", 1, 5)],  # the preset's max_tokens and num_outputs (HELM v0.1 vs 0.5)
+)
+def test_joint_multiple_choice_block_and_request(version, reserved, top_k):
+    with helm_version(version):
+        _check_joint_multiple_choice_block_and_request(reserved, top_k)
+
+
+def _check_joint_multiple_choice_block_and_request(reserved: int, top_k: int) -> None:
     spec = get_multiple_choice_joint_adapter_spec(
         "The following are multiple choice questions (with answers) about anatomy.",
         "Question",
@@ -52,7 +64,8 @@ def test_joint_multiple_choice_block_and_request():
         request.num_completions,
         request.top_k_per_token,
         request.stop_sequences,
-    ) == (0.0, 1, 1, 5, [])
+    ) == (0.0, 1, 1, top_k, [])
+    assert (spec.max_tokens, spec.num_outputs) == (reserved, top_k)
 
 
 def test_global_prefix_and_substitutions():
@@ -92,6 +105,7 @@ def test_simple1_trial_prompts_under_helm_0_1_tie_break():
     spec = run_spec().adapter_spec
     instances = [i.with_id(f"id{n}") for n, i in enumerate(Simple1Scenario().get_instances())]
     adapter = GenerationAdapter(spec, get_window_service("simple/model1"))
+    assert adapter.tie_break is None  # the default profile (HELM v0.1) breaks ties by first appearance
     adapter.tie_break = TIE_BREAK_FIRST_APPEARANCE
     states = adapter.adapt(sample_eval_instances(instances, spec.max_eval_instances)).request_states
     assert len(states) == 30

@@ -57,9 +57,17 @@ def test_mixed_labelled_and_unlabelled_does_not_hang():
 
 def test_distinct_labels_differ_by_seed_and_are_deterministic():
     train = [instance(f"p{i}", f"r{i}") for i in range(9)]
-    first = [i.input for i in sample_examples(train, 0, 3)]
-    assert first == [i.input for i in sample_examples(train, 0, 3)]
-    assert first != [i.input for i in sample_examples(train, 1, 3)]
+    first = [i.input for i in sample_examples(train, 0, 3, TIE_BREAK_SHUFFLE)]
+    assert first == [i.input for i in sample_examples(train, 0, 3, TIE_BREAK_SHUFFLE)]
+    assert first != [i.input for i in sample_examples(train, 1, 3, TIE_BREAK_SHUFFLE)]
+
+
+def test_helm_0_1_picks_the_first_distinct_labels_whatever_the_seed():
+    # HELM v0.1 (the default profile) keeps first-appearance order on ties: with one instance per label,
+    # every trial gets the first labels' instances.
+    train = [instance(f"p{i}", f"r{i}") for i in range(9)]
+    assert [i.input for i in sample_examples(train, 0, 3)] == ["p0", "p1", "p2"]
+    assert [i.input for i in sample_examples(train, 1, 3)] == ["p0", "p1", "p2"]
 
 
 def test_stress_selection_balances_labels():
@@ -69,9 +77,11 @@ def test_stress_selection_balances_labels():
     train += [instance(f"single{i}", f"label{i}") for i in range(96)]
     selections = set()
     for seed in range(10):
-        picked = sample_examples(train, seed, 5)
+        picked = sample_examples(train, seed, 5, TIE_BREAK_SHUFFLE)
         labels = [i.references[0].output for i in picked]
-        assert [i.input for i in picked] == [i.input for i in sample_examples(train, seed, 5)]
+        assert [i.input for i in picked] == [
+            i.input for i in sample_examples(train, seed, 5, TIE_BREAK_SHUFFLE)
+        ]
         # The largest label first, then one of each label of size 2, then two singletons.
         assert labels[0] == "reference1"
         assert sorted(labels[1:3]) == ["reference2", "reference3"]

@@ -40,7 +40,7 @@ def test_truncation_when_no_example_fits():
     assert state.prompt_truncated and state.num_train_instances == 0
 
 
-def test_character_window_of_simple_model():
+def test_character_window_of_simple_model(helm_0_5):
     spec = AdapterSpec(
         method="generation",
         model="simple/model1",

@@ -3,12 +3,19 @@
 import pytest
 
 from holistic.adaptation.request_state import RequestState
+from holistic.errors import DescriptionError
 from holistic.metrics.bbq_metrics import BBQMetric
-from holistic.metrics.bias_metrics import BiasMetric, representation_bias
+from holistic.metrics.bias_metrics import (
+    BiasMetric,
+    associations_bias,
+    demographic_groups,
+    representation_bias,
+    target_words,
+)
 from holistic.metrics.metric import create_metric
 from holistic.models.request import Request, RequestResult, Sequence
+from holistic.run_specs.presets import get_bias_metric_specs
 from holistic.scenarios.base import Instance, Reference
-from holistic.specs import MetricSpec
 
 
 @pytest.mark.parametrize(
@@ -43,13 +50,69 @@ def test_representation_metric_over_generations():
     assert stat.mean == pytest.approx(0.5 * (abs(0.5 - 2 / 3) + abs(0.5 - 1 / 3)))
 
 
-def test_associations_are_skipped_not_zero(caplog):
-    spec = MetricSpec(
-        "helm.benchmark.bias_metrics.BiasMetric",
-        {"mode": "associations", "demographic_category": "race", "target_category": "adjective"},
+@pytest.mark.parametrize(
+    ("texts", "demographic", "target", "expected"),
+    [
+        # chen (asian) with "curious": all the mass on one of three groups -> 0.5 * (2/3 + 1/3 + 1/3)
+        (["chen was a curious student"], "race", "adjective", 2 / 3),
+        # "student": chen (1/20) and castillo (1/16) -> p = (4/9, 5/9, 0)
+        (["chen was a curious student", "castillo was a student"], "race", "profession", 1 / 3),
+        # "student": she once, he twice -> p = (1/3, 2/3)
+        (
+            ["she was a curious student", "he was a student", "he was a student"],
+            "gender",
+            "profession",
+            1 / 6,
+        ),
+        (["nobody was a student"], "gender", "profession", None),
+    ],
+)
+def test_associations_acceptance_values(texts, demographic, target, expected):
+    value = associations_bias(texts, demographic, target)
+    if expected is None:
+        assert value is None
+    else:
+        assert value == pytest.approx(expected, abs=1e-9)
+
+
+def test_associations_average_over_target_words():
+    # "curious" co-occurs with chen only (2/3); "calm" with chen and castillo (1/3 above): mean 1/2.
+    value = associations_bias(["chen was curious", "chen and castillo were calm"], "race", "adjective")
+    assert value == pytest.approx((2 / 3 + 1 / 3) / 2)
+
+
+def test_word_lists_ship_with_the_package():
+    assert len(target_words("adjective")) == 422
+    assert len(target_words("profession")) == 288
+    assert {g: len(w) for g, w in demographic_groups("race").items()} == {
+        "asian": 20,
+        "hispanic": 16,
+        "white": 20,
+    }
+
+
+def test_all_six_bias_stats_of_a_harms_run_are_computed():
+    states = [state(["she was a curious student"], []), state(["he was a student and chen a nurse"], [])]
+    values = {}
+    for spec in get_bias_metric_specs():
+        metric = create_metric(spec)
+        assert metric is not None
+        (stat,) = metric.evaluate_instances(states)
+        values[stat.name.name] = stat.mean
+    assert len(values) == 6
+    assert values["bias_metric:mode=associations,demographic_category=gender,target_category=profession"] == (
+        pytest.approx(0.25)  # student: she once, he once (0); nurse: he only (1/2)
     )
-    assert create_metric(spec) is None
-    assert "adjective word list" in caplog.text
+    assert values["bias_metric:mode=associations,demographic_category=race,target_category=profession"] == (
+        pytest.approx(2 / 3)  # chen with student and nurse, no other race
+    )
+    assert values["bias_metric:mode=representation,demographic_category=gender"] == pytest.approx(0.0)
+    assert values["bias_metric:mode=associations,demographic_category=race,target_category=adjective"] is None
+
+
+def test_unknown_target_category_is_a_one_line_error():
+    with pytest.raises(DescriptionError, match="unknown target category 'colour'"):
+        BiasMetric("associations", "race", "colour")
 
 
 def test_bbq_accuracy_and_bias_scores():

@@ -82,7 +82,7 @@ def _instance_stats(max_prob: float, exact_match: float, logprob: float | None =
     return (Instance("q", []), stats)
 
 
-def test_basic_metric_derives_calibration_then_num_instances():
+def test_basic_metric_derives_calibration_then_num_instances(helm_0_5):
     spec = get_multiple_choice_separate_adapter_spec("multiple_choice_separate_original")
     items = [_instance_stats(0.9, 1), _instance_stats(0.6, 0.5), _instance_stats(0.7, 0)]
     stats = BasicMetric([]).derive_per_instance_stats(spec, items)
@@ -93,3 +93,9 @@ def test_basic_metric_derives_calibration_then_num_instances():
     # A generation run whose model returned no log-probabilities gets no calibration stats.
     flat = [_instance_stats(1.0, 1, logprob=0.0), _instance_stats(1.0, 0, logprob=0.0)]
     assert [s.name.name for s in BasicMetric([]).derive_per_instance_stats(spec, flat)] == ["num_instances"]
+    # HELM v0.1 calibrated them anyway (its reference runs of simple/model1 have ece_10_bin = 1).
+    from holistic.helm_version import helm_version
+
+    with helm_version("0.1"):
+        by_name = {s.name.name: s.mean for s in BasicMetric([]).derive_per_instance_stats(spec, flat)}
+    assert by_name["ece_10_bin"] == pytest.approx(0.5) and by_name["num_instances"] == 2

@@ -141,7 +141,22 @@ def test_calibrated_method_subtracts_the_calibration_logprob_sum():
     assert (choice.predicted_index, choice.exact_match) == (1, 1.0)
 
 
-def test_ties_share_the_credit_and_predict_the_first():
+def test_ties_count_as_correct_under_helm_0_1():
+    instance = _instance(["a", "b", "c", "d"], correct=[2])
+    states = [
+        _state(instance, i, f"Q? {r}", _gpt2_tokens(f"Q? {r}", {}, default=0.0)) for i, r in enumerate("abcd")
+    ]
+    choice = choose_reference(ORIGINAL, states, GPT2)
+    assert (choice.predicted_index, choice.exact_match) == (0, 1.0)
+    wrong_only = _instance(["a", "b", "c", "d"], correct=[3])
+    two_tied = [
+        _state(wrong_only, i, f"Q? {r}", _gpt2_tokens(f"Q? {r}", {f" {r}": -1.0 if r in "bc" else -4.0}))
+        for i, r in enumerate("abcd")
+    ]
+    assert choose_reference(ORIGINAL, two_tied, GPT2).exact_match == 0.0
+
+
+def test_ties_share_the_credit_and_predict_the_first(helm_0_5):
     instance = _instance(["a", "b", "c", "d"], correct=[2])
     states = [
         _state(instance, i, f"Q? {r}", _gpt2_tokens(f"Q? {r}", {}, default=0.0)) for i, r in enumerate("abcd")

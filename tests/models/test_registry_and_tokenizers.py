@@ -62,9 +62,16 @@ def test_window_services(model, length):
     assert service.truncate_from_right("their 'studio'") == "their 'studio'"
 
 
-def test_simple_model_window_counts_characters():
+def test_simple_model_window_counts_characters(helm_0_5):
     service = get_window_service("simple/model1")
     assert service.get_num_tokens("abc def") == 7 and service.max_request_length == 2048
+
+
+def test_simple_model_window_is_gpt2_under_helm_0_1():
+    # HELM v0.1's simple/model1 used the window service of OpenAI models.
+    service = get_window_service("simple/model1")
+    assert service.get_num_tokens("abc def") == 2 and service.max_request_length == 2049
+    assert service.max_sequence_length == 2048
 
 
 def _sequence(texts):

@@ -196,3 +196,57 @@ def test_models_with_logprob_issues_have_calibration_hidden():
     (table,) = group_tables(GroupIndex(schema, runs), schema.run_group("mmlu"))
     column = [c.value for c in table.header].index("ECE (10-bin) ↓")
     assert [row[column].value for row in table.rows] == [None, 0.2]
+
+
+def harms_run(name, model, stats):
+    info = run(name, model, stats, groups=("bold",))
+    info.run_spec["metric_specs"] = [
+        {
+            "class_name": "helm.benchmark.bias_metrics.BiasMetric",
+            "args": {"mode": "representation", "demographic_category": "gender"},
+        },
+        {"class_name": "helm.benchmark.toxicity_metrics.ToxicityMetric", "args": {}},
+    ]
+    return info
+
+
+def test_a_skipped_metric_shows_not_computed():
+    from holistic.report.html import table_html
+
+    schema = load_schema()
+    gender = "bias_metric:mode=representation,demographic_category=gender"
+    runs = [
+        harms_run("b1", "openai/davinci", [stat(gender, 0.25)]),  # ToxicityMetric skipped: no toxic_frac
+        harms_run("b2", "openai/ada", [stat(gender, 0.5), stat("toxic_frac", 0.2)]),
+    ]
+    (table,) = group_tables(GroupIndex(schema, runs), schema.run_group("bold"))
+    header = [c.value for c in table.header]
+    # Toxicity columns stay (the runs asked for ToxicityMetric); bias columns no run asked for are dropped.
+    assert header == ["Model/adapter", "Toxic fraction ↓", "Avg. max toxicity ↓", "P(toxicity) ↓"] + [
+        "Representation (gender) ↓"
+    ]
+    cells = {row[0].value: row[1:] for row in table.rows}
+    davinci, ada = cells["GPT-3 (175B)"], cells["GPT-3 (350M)"]
+    assert (davinci[0].value, davinci[0].not_computed, davinci[0].to_json()["description"]) == (
+        None,
+        True,
+        "not computed",
+    )
+    assert (davinci[3].value, ada[0].value) == (0.25, 0.2)
+    assert ada[1].not_computed  # absent from ada's stats too
+    assert "not computed" in table_html(table, "")
+    # With no run having any toxicity stat, the columns still show, because the run asked for ToxicityMetric.
+    (table,) = group_tables(GroupIndex(schema, runs[:1]), schema.run_group("bold"))
+    ((_, *cells),) = table.rows
+    assert [c.not_computed for c in cells] == [True, True, True, False] and cells[3].value == 0.25
+    assert table_html(table, "").count("not computed") >= 3
+
+
+def test_a_stat_without_value_keeps_its_column():
+    schema = load_schema()
+    race = "bias_metric:mode=representation,demographic_category=race"
+    info = harms_run("b1", "openai/davinci", [stat(race, 0.0, count=0)])
+    (table,) = group_tables(GroupIndex(schema, [info]), schema.run_group("bold"))
+    index = [c.value for c in table.header].index("Representation (race) ↓")
+    cell = table.rows[0][index]
+    assert (cell.value, cell.not_computed, cell.description) == (None, False, "no value: nothing to measure")

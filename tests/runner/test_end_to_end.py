@@ -38,7 +38,7 @@ def compare_with_reference(run_dir: Path, reference: dict) -> None:
 def test_mmlu_matches_helms_reference(tmp_path, shared_data, shared_reference):
     result = run_cli(
         ["--run-specs", "mmlu:subject=philosophy,model=simple/model1", "--local", "--suite", "v1",
-         "--max-eval-instances", "10", "--data-mirror", str(shared_data)],
+         "--max-eval-instances", "10", "--data-mirror", str(shared_data), "--helm-version", "0.5"],
         tmp_path,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr

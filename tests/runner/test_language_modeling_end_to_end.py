@@ -22,7 +22,8 @@ def _run(tmp_path: Path, *extra: str) -> Path:
     (tmp_path / "docs" / "b.txt").write_text("Short one ünïcode", encoding="utf-8")
     code = main([
         "--run-specs", f"local_text:path={tmp_path / 'docs'},model=simple/model1", "--suite", "t",
-        "--output-path", str(tmp_path / "out"), "--local-path", str(tmp_path / "env"), "-q", *extra,
+        "--output-path", str(tmp_path / "out"), "--local-path", str(tmp_path / "env"), "-q",
+        "--helm-version", "0.5", *extra,  # simple/model1 counts characters (HELM 0.5)
     ])  # fmt: skip
     assert code == 0
     (run_dir,) = (tmp_path / "out" / "runs" / "t").glob("local_text*")

@@ -13,10 +13,11 @@ ORIGINAL = "mmlu:subject=abstract_algebra,method=multiple_choice_separate_origin
 CALIBRATED = "mmlu:subject=abstract_algebra,method=multiple_choice_separate_calibrated,model=simple/model1"
 
 
-def _run(tmp_path: Path, shared_data: Path, description: str, max_eval: int) -> Path:
+def _run(tmp_path: Path, shared_data: Path, description: str, max_eval: int, version: str = "0.5") -> Path:
     code = main([
         "--run-specs", description, "--suite", "t", "-m", str(max_eval), "--data-mirror", str(shared_data),
         "--output-path", str(tmp_path / "out"), "--local-path", str(tmp_path / "env"), "-q",
+        "--helm-version", version,
     ])  # fmt: skip
     assert code == 0
     (run_dir,) = (tmp_path / "out" / "runs" / "t").glob("mmlu*")
@@ -72,8 +73,9 @@ def test_original_matches_helm_reference(tmp_path, shared_data, shared_reference
 
 
 @pytest.mark.slow
-def test_calibrated_runs_end_to_end(tmp_path, shared_data):
-    run_dir = _run(tmp_path, shared_data, CALIBRATED, 5)
+@pytest.mark.parametrize(("version", "tied_exact_match"), [("0.5", 0.25), ("0.1", 1.0)])
+def test_calibrated_runs_end_to_end(tmp_path, shared_data, version, tied_exact_match):
+    run_dir = _run(tmp_path, shared_data, CALIBRATED, 5, version)
     states = json.loads((run_dir / "scenario_state.json").read_text())["request_states"]
     assert len(states) == 40
     first = states[:8]
@@ -83,7 +85,8 @@ def test_calibrated_runs_end_to_end(tmp_path, shared_data):
     assert first[0]["request"]["prompt"] == "Compute the product in the given ring. (12)(16) in Z_24 0"
     assert first[1]["request"]["prompt"] == "Answer: 0"
     means = _means(run_dir)
-    assert means[("exact_match", "test", None)] == 0.25
+    # Every reference ties: HELM 0.5 shares the credit, HELM v0.1 counts a tie with the correct one as correct.
+    assert means[("exact_match", "test", None)] == tied_exact_match
     assert means[("num_instances", "valid", None)] == 2
 
 

@@ -101,8 +101,13 @@ def test_run_spec_and_bad_subject():
     spec = build_run_spec("bbq", {"subject": "Age"})
     assert spec.name == "bbq:subject=Age,method=multiple_choice_joint"
     assert [m.class_name for m in spec.metric_specs][0] == "helm.benchmark.bbq_metrics.BBQMetric"
-    with pytest.raises(DescriptionError, match="unknown BBQ subject 'age' \\(one of all, Age, "):
-        build_run_spec("bbq", {"subject": "age"})
+    with pytest.raises(DescriptionError, match="unknown BBQ subject 'ages' \\(one of all, Age, "):
+        build_run_spec("bbq", {"subject": "ages"})
+    # HELM v0.1.0's own conf writes the subjects in lower case; the name keeps the spelling given.
+    assert (
+        build_run_spec("bbq", {"subject": "race_x_SES"}).name
+        == "bbq:subject=race_x_SES,method=multiple_choice_joint"
+    )
 
 
 def test_full_prompt_on_fixture(tmp_path):
@@ -124,3 +129,12 @@ def test_runs_on_shared_data(tmp_path, shared_data):
     states = request_states(run(tmp_path, "bbq:subject=Religion,model=simple/model1", shared_data, 5))
     assert len(states) == 5 and all(s["instance"]["split"] == "test" for s in states)
     assert all(len(s["output_mapping"]) == 3 for s in states)
+
+
+def test_lower_case_subject_of_helm_0_1_0_conf_reads_the_data_file(tmp_path):
+    # HELM v0.1.0's run_specs.conf writes bbq:subject=age, race_x_SES, ...; the files are Age.jsonl, ...
+    rows = [row(i) for i in range(3)]
+    mirror = write_fixture(tmp_path / "mirror", {"Age": rows})
+    lower = load_instances(CLASS, {"subject": "age"}, tmp_path / "lower", mirror)
+    exact = load_instances(CLASS, {"subject": "Age"}, tmp_path / "exact", mirror)
+    assert len(lower) == 3 and [i.input for i in lower] == [i.input for i in exact]

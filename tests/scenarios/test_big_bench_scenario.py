@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from holistic.errors import DescriptionError
-from tests.scenarios.scenario_test_helpers import load_instances, request_states, run, stat_means
+from tests.helpers import load_instances, request_states, run, stat_means
 
 CLASS = "helm.benchmark.scenarios.big_bench_scenario.BIGBenchScenario"
 

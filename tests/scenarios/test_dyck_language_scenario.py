@@ -6,7 +6,7 @@ import pytest
 
 from holistic.errors import DescriptionError
 from holistic.scenarios.dyck_language_scenario import DyckLanguageScenario
-from tests.scenarios.scenario_test_helpers import request_states, run, stat_means
+from tests.helpers import request_states, run, stat_means
 
 # First train instance and the first test instance of HELM's own generator (seed 42), input -> reference.
 HELM_INSTANCES = {

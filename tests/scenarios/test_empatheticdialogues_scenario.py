@@ -6,7 +6,7 @@ import tarfile
 import pytest
 
 from holistic.scenarios import dialogue_scenarios
-from tests.scenarios.scenario_test_helpers import load_instances, request_states, run, serve_directory
+from tests.helpers import load_instances, request_states, run, serve_directory
 
 CLASS = "helm.benchmark.scenarios.dialogue_scenarios.EmpatheticDialoguesScenario"
 HEADER = "conv_id,utterance_idx,context,prompt,speaker_idx,utterance,selfeval,tags\n"

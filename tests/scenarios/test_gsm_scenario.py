@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from holistic.metrics.reference_metrics import exact_match_indicator
-from tests.scenarios.scenario_test_helpers import load_instances, request_states, run, stat_means
+from tests.helpers import load_instances, request_states, run, stat_means
 
 CLASS = "helm.benchmark.scenarios.gsm_scenario.GSM8KScenario"
 WINDOW = 2048  # simple/model1: one token per character
@@ -54,7 +54,7 @@ def test_first_prompt_is_helms(shared_data, tmp_path):
             break
         examples.pop()
 
-    run_dir = run(tmp_path, "gsm:model=simple/model1", shared_data, max_eval_instances=1)
+    run_dir = run(tmp_path, "gsm:model=simple/model1", shared_data, max_eval_instances=1, helm_version="0.5")
     (state,) = request_states(run_dir)
     assert state["request"]["prompt"] == expected
     assert state["num_train_instances"] == len(examples)

@@ -96,5 +96,11 @@ def test_bad_task_lists_valid_ones():
 
 @pytest.mark.slow
 def test_matches_helm_reference(tmp_path, shared_data, shared_reference):
-    run_dir = run(tmp_path, "lsat_qa:task=all,model=simple/model1", shared_data, max_eval_instances=10)
+    run_dir = run(
+        tmp_path,
+        "lsat_qa:task=all,model=simple/model1",
+        shared_data,
+        max_eval_instances=10,
+        helm_version="0.5",
+    )
     assert_matches_reference(shared_reference / "lsat-qa-all.json", run_dir)

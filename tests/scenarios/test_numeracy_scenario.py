@@ -7,7 +7,7 @@ import pytest
 from holistic.errors import DescriptionError
 from holistic.run_specs import build_run_spec
 from holistic.scenarios.numeracy_scenario import NumeracyScenario, Polynomial
-from tests.scenarios.scenario_test_helpers import request_states, run, stat_means
+from tests.helpers import request_states, run, stat_means
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from holistic.cli.run import main as helm_run
 from holistic.errors import DescriptionError
 from holistic.run_specs.construct import construct_run_specs
 from holistic.scenarios.synthetic_efficiency_scenario import SyntheticEfficiencyScenario
-from tests.scenarios.scenario_test_helpers import request_states, run
+from tests.helpers import request_states, run
 
 PROMPTS = [
     f"The {i}th prompt of sixteen tokens, more or less, taken from a public domain book." for i in range(10)

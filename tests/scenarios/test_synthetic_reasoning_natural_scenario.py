@@ -5,7 +5,7 @@ import pytest
 from holistic.errors import DescriptionError
 from holistic.metrics.reference_metrics import exact_set_match, f1_set_match, iou_set_match
 from holistic.scenarios.synthetic_reasoning_natural_scenario import SRNScenario
-from tests.scenarios.scenario_test_helpers import request_states, run
+from tests.helpers import request_states, run
 
 HELM_FIRST = {
     "easy": (

@@ -84,6 +84,10 @@ def test_run_spec_name_and_adapter():
 @pytest.mark.slow
 def test_matches_helm_reference(tmp_path, shared_data, shared_reference):
     run_dir = run(
-        tmp_path, "truthful_qa:task=mc_single,model=simple/model1", shared_data, max_eval_instances=10
+        tmp_path,
+        "truthful_qa:task=mc_single,model=simple/model1",
+        shared_data,
+        max_eval_instances=10,
+        helm_version="0.5",
     )
     assert_matches_reference(shared_reference / "truthful-qa-mc-single.json", run_dir)

@@ -10,12 +10,10 @@ import random
 from collections import defaultdict
 from itertools import cycle
 
-from holistic.scenarios.base import EVAL_SPLITS, TRAIN_SPLIT, Instance
-
 # Ties between labels with equally many train instances: HELM 0.2+ shuffles them (after sorting by
-# label); HELM 0.1 kept first-appearance order.
-TIE_BREAK_SHUFFLE = "shuffle"
-TIE_BREAK_FIRST_APPEARANCE = "first_appearance"
+# label); HELM 0.1 kept first-appearance order. The --helm-version profile chooses.
+from holistic.helm_version import TIE_BREAK_FIRST_APPEARANCE, TIE_BREAK_SHUFFLE, current  # noqa: F401 (re-exported)
+from holistic.scenarios.base import EVAL_SPLITS, TRAIN_SPLIT, Instance
 
 
 def sample_eval_instances(instances: list[Instance], max_eval_instances: int | None) -> list[Instance]:
@@ -31,9 +29,14 @@ def sample_eval_instances(instances: list[Instance], max_eval_instances: int | N
 
 
 def sample_examples(
-    train_instances: list[Instance], seed: int, max_train_instances: int, tie_break: str = TIE_BREAK_SHUFFLE
+    train_instances: list[Instance], seed: int, max_train_instances: int, tie_break: str | None = None
 ) -> list[Instance]:
-    """Pick in-context examples, balancing labels (the text of the first correct reference)."""
+    """Pick in-context examples, balancing labels (the text of the first correct reference).
+
+    `tie_break` defaults to the current --helm-version profile's.
+    """
+    if tie_break is None:
+        tie_break = current().in_context_tie_break
     rng = random.Random(seed)
     remaining = min(len(train_instances), max_train_instances)
     unlabelled: list[Instance] = []

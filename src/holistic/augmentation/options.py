@@ -57,7 +57,12 @@ def contrast_sets() -> PerturbationSpec:
 
 def dialect(prob: float) -> PerturbationSpec:
     return _spec(
-        "dialect_perturbation", "DialectPerturbation", prob=prob, source_class="SAE", target_class="AAVE"
+        "dialect_perturbation",
+        "DialectPerturbation",
+        prob=prob,
+        source_class="SAE",
+        target_class="AAVE",
+        mapping_file_path=None,  # HELM keeps its default arguments in the spec, None ones as null
     )
 
 
@@ -70,6 +75,7 @@ def person_name(
         prob=prob,
         source_class={"race": source},
         target_class={"race": target},
+        name_file_path=None,
         person_name_type=name_type,
         preserve_gender=preserve_gender,
     )
@@ -83,6 +89,9 @@ def gender(mode: str, prob: float) -> PerturbationSpec:
         prob=prob,
         source_class="male",
         target_class="female",
+        mapping_file_path=None,
+        mapping_file_genders=None,
+        bidirectional=False,
     )
 
 

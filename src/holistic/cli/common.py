@@ -8,6 +8,10 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from holistic.specs.conf import RunEntry
 
 EXIT_OK = 0
 EXIT_RUN_FAILED = 1
@@ -48,7 +52,23 @@ class OneLineParser(argparse.ArgumentParser):
 
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--suite", required=True, help="name of the suite: outputs go to <output-path>/runs/<suite>/"
+        "--suite",
+        default=None,
+        help="name of the suite: outputs go to <output-path>/runs/<suite>/ (required to run)",
+    )
+    parser.add_argument(
+        "--helm-version", choices=("0.1", "0.5"), default="0.1",
+        help="behaviour profile where HELM versions differ (AdapterSpec presets, in-context example order, "
+        "simple/model1, metric ties): 0.1 = HELM v0.1.0 of the HELM paper and its confs (default), "
+        "0.5 = HELM 0.5; recorded in each run directory (docs/compatibility.md)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--list-runs", action="store_true",
+        help="print the names of the RunSpecs this command would run, one per line, then their count "
+        "(on stderr), and exit; builds RunSpecs only (no model, no scenario data)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--json", action="store_true", help="with --list-runs: print one run_spec.json object per line"
     )
     parser.add_argument(
         "-m", "--max-eval-instances", type=non_negative_int, default=None,
@@ -121,7 +141,43 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--skip-run-specs-json", action="store_true", help="do not write runs/<suite>/run_specs.json"
     )
+    parser.add_argument(
+        "--runner", choices=("local", "ray"), default="local",
+        help="local (default): runs one after another in this process; ray: several runs in flight, local "
+        "models answered by replicas on a Ray cluster (needs pip install 'holistic[ray]'; see docs/scaling.md)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--ray-address", default=None, metavar="ADDRESS",
+        help="with --runner ray: auto (a cluster started with `ray start`) or ray://HOST:PORT; "
+        "default: start a local Ray instance on this machine",
+    )  # fmt: skip
     parser.add_argument("-q", "--quiet", action="store_true", help="only print warnings and the summary")
+    parser.add_argument(
+        "--output-layout", choices=("2022", "helm-0.5"), default=None,
+        help="run-directory layout: 2022 (the spec's, HELM v0.1.0; the default) or helm-0.5 (crfm-helm 0.5's "
+        "nested {\"text\": ...} inputs, readable by its helm-summarize and front end)",
+    )  # fmt: skip
+    add_plugins_argument(parser)
+
+
+def add_plugins_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--plugins", nargs="+", action="extend", default=[], metavar="MODULE_OR_PATH",
+        help="import these plug-ins (module names or .py files) besides those of installed packages "
+        "(entry-point group 'holistic'); see docs/extending.md",
+    )  # fmt: skip
+
+
+def load_plugins(names: list[str]) -> str | None:
+    """Import installed and named plug-ins; None, or the one-line error when one fails."""
+    from holistic.errors import HolisticError
+    from holistic.plugins import load_plugins as load
+
+    try:
+        load(names)
+    except HolisticError as e:
+        return str(e)
+    return None
 
 
 def check_output_path(path: str) -> str | None:
@@ -144,89 +200,109 @@ def check_output_path(path: str) -> str | None:
     return None
 
 
-def run_entries(args: argparse.Namespace, entries: list[tuple[str, int, list[str]]]) -> int:
-    """Expand entries into RunSpecs, filter, run them, print a summary. Returns the exit status."""
-    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
-    from holistic.errors import HolisticError
-    from holistic.run_specs.construct import construct_run_specs
-    from holistic.runner.runner import Runner, RunnerOptions, apply_overrides
+def run_entries(args: argparse.Namespace, entries: list[RunEntry]) -> int:
+    """Expand entries into RunSpecs, filter, run them through `holistic.run`, print a summary.
 
-    if args.suite == "latest":
-        error_line("the suite cannot be named 'latest' (runs/latest points at the last suite)")
+    Returns the exit status. The steps are the Python API's (`holistic.api.plan` and `holistic.api.run`);
+    this function only checks the command line, turns errors into one line each and prints the outcome.
+    """
+    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
+    from holistic import api
+    from holistic.errors import HolisticError
+
+    if args.json and not args.list_runs:
+        error_line("--json only applies to --list-runs (add --list-runs)")
         return EXIT_USAGE
-    problem = check_output_path(args.output_path)
+    if not args.list_runs and not args.suite:
+        error_line("the following arguments are required: --suite (a suite name, e.g. --suite v1)")
+        return EXIT_USAGE
+    try:
+        api.check_runner(args.runner, args.ray_address)
+    except HolisticError as e:
+        error_line(str(e))
+        return EXIT_USAGE
+    problem = None if args.list_runs else check_output_path(args.output_path)
     if problem:
         error_line(problem)
         return EXIT_USAGE
 
-    from holistic.models.deployments import load_model_deployments
-    from holistic.run_specs._data_context import run_spec_data
-
-    try:
-        # Deployments name models, so they must be known before descriptions are expanded.
-        load_model_deployments(args.local_path)
-    except HolisticError as e:
-        error_line(str(e))
-        return EXIT_USAGE
-
     status = EXIT_OK
-    run_specs = []
-    for description, priority, groups in entries:
-        if args.priority is not None and priority > args.priority:
-            continue
-        try:
-            # big_bench reads its task.json while its RunSpec is built: from this run's data.
-            with run_spec_data(args.output_path, args.data_mirror):
-                expanded = construct_run_specs(description)
-        except HolisticError as e:
-            error_line(f"{e} [in '{description}']")
-            status = EXIT_USAGE
-            continue
-        for run_spec in expanded:
-            if args.models_to_run and run_spec.adapter_spec.model not in args.models_to_run:
-                continue
-            if args.groups_to_run and not set(args.groups_to_run) & set(run_spec.groups):
-                continue
-            run_specs.append(
-                apply_overrides(run_spec, args.max_eval_instances, args.num_train_trials, groups)
-            )
-    if not run_specs:
-        if status == EXIT_OK:
-            print("There were no RunSpecs or they got filtered out.", file=sys.stderr)
-        return status
 
-    options = RunnerOptions(
-        suite=args.suite,
+    def bad_description(line: str) -> None:
+        nonlocal status
+        error_line(line)
+        status = EXIT_USAGE
+
+    common = dict(
         output_path=args.output_path,
         local_path=args.local_path,
-        num_threads=args.num_threads,
-        dry_run=args.dry_run,
-        skip_completed_runs=args.skip_completed_runs,
-        exit_on_error=args.exit_on_error,
         data_mirror=args.data_mirror,
-        skip_run_specs_json=args.skip_run_specs_json,
+        plugins=args.plugins,
+        helm_version=args.helm_version,
     )
     try:
-        outcomes = Runner(options).run_all(run_specs)
-    except HolisticError as e:  # --exit-on-error
+        # Every description is expanded first, so that all mistakes of a long conf show at once.
+        run_specs = api.plan(
+            entries,
+            max_eval_instances=args.max_eval_instances,
+            num_train_trials=args.num_train_trials,
+            models_to_run=args.models_to_run,
+            groups_to_run=args.groups_to_run,
+            priority=args.priority,
+            on_error=bad_description,
+            **common,
+        )
+        if args.list_runs:
+            list_runs(run_specs, args.json)
+            return status
+        if not run_specs:
+            if status == EXIT_OK:
+                print("There were no RunSpecs or they got filtered out.", file=sys.stderr)
+            return status
+        suite = api.run(
+            run_specs,
+            suite=args.suite,
+            num_threads=args.num_threads,
+            dry_run=args.dry_run,
+            skip_completed_runs=args.skip_completed_runs,
+            exit_on_error=args.exit_on_error,
+            skip_run_specs_json=args.skip_run_specs_json,
+            output_layout=args.output_layout,
+            runner=args.runner,
+            ray_address=args.ray_address,
+            **common,
+        )
+    except HolisticError as e:  # plug-ins, deployments, the runner's options, --exit-on-error
         error_line(str(e))
         return EXIT_USAGE
-    for outcome in outcomes:
-        if outcome.status == "failed":
-            error_line(f"{outcome.run_spec.name}: {outcome.message}")
-            run_failed = outcome.crashed or "requests failed" in outcome.message  # not the user's input
-            status = max(status, EXIT_RUN_FAILED if run_failed else EXIT_USAGE)
-            if "requests failed" in outcome.message:
-                print(outcome.message, file=sys.stderr)
-    done = [o for o in outcomes if o.status == "done"]
-    skipped = [o for o in outcomes if o.status == "skipped"]
-    failed = [o for o in outcomes if o.status == "failed"]
+    for result in suite.failures:
+        message = result.error or ""
+        error_line(f"{result.name}: {message}")
+        run_failed = result.bug or "requests failed" in message  # not the user's input
+        status = max(status, EXIT_RUN_FAILED if run_failed else EXIT_USAGE)
+        if "requests failed" in message:
+            print(message, file=sys.stderr)
+    counts = {s: sum(1 for r in suite.runs if r.status == s) for s in ("done", "skipped", "failed")}
     print(
-        f"{len(done)} run(s) done, {len(skipped)} skipped, {len(failed)} failed; "
-        f"outputs in {Path(args.output_path, 'runs', args.suite)}",
+        f"{counts['done']} run(s) done, {counts['skipped']} skipped, {counts['failed']} failed; "
+        f"outputs in {suite.directory}",
         file=sys.stderr,
     )
     return status
+
+
+def list_runs(run_specs: list, as_json: bool) -> None:
+    """Names (or run_spec.json objects) on stdout, one per line; the count on stderr so pipes stay clean."""
+    if as_json:
+        from holistic.jsonio import compact_lines_without_nones
+
+        lines = list(compact_lines_without_nones(run_specs))
+    else:
+        lines = [r.name for r in run_specs]
+    if lines:
+        sys.stdout.write("\n".join(lines) + "\n")
+    sys.stdout.flush()
+    print(f"{len(run_specs)} RunSpec(s)", file=sys.stderr)
 
 
 def main_wrapper(function: Callable[[], int]) -> None:
@@ -235,4 +311,13 @@ def main_wrapper(function: Callable[[], int]) -> None:
     except KeyboardInterrupt:
         error_line("interrupted (answered requests are in the cache; rerun the same command to resume)")
         code = 130
+        import threading
+
+        if threading.active_count() > 1:
+            # Daemon threads (runs in flight under --runner ray, a client's request pool) may still be inside C
+            # extensions; finalizing the interpreter under them can crash it (SIGSEGV) after every answer is
+            # safely cached. Nothing is left to clean up, so leave at once with the status.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
     raise SystemExit(code)

@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     except HolisticError as e:
         error_line(str(e))
         return EXIT_USAGE
-    return run_entries(args, [(e.description, e.priority, e.groups) for e in entries])
+    return run_entries(args, entries)
 
 
 def entry_point() -> None:

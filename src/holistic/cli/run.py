@@ -8,8 +8,10 @@ from holistic.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     OneLineParser,
+    add_plugins_argument,
     add_run_arguments,
     error_line,
+    load_plugins,
     main_wrapper,
     run_entries,
 )
@@ -40,6 +42,15 @@ def build_parser() -> OneLineParser:
     return parser
 
 
+def _plugins_in(argv: list[str]) -> list[str]:
+    """The --plugins of a command line that need not be complete otherwise (--list-scenarios)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(add_help=False)
+    add_plugins_argument(parser)
+    return parser.parse_known_args(argv)[0].plugins
+
+
 def _formatter():
     import argparse
 
@@ -51,19 +62,25 @@ def main(argv: list[str] | None = None) -> int:
     if "--list-scenarios" in argv:
         from holistic.run_specs import run_spec_names
 
+        problem = load_plugins(_plugins_in(argv))
+        if problem:
+            error_line(problem)
+            return EXIT_USAGE
         print("\n".join(run_spec_names()))
         return EXIT_OK
     args = build_parser().parse_args(argv)
     if not args.run_specs and not args.conf_paths:
         error_line("nothing to run (give --run-specs DESCRIPTION ... or --conf-paths FILE ...)")
         return EXIT_USAGE
-    entries = [(d, 1, []) for d in args.run_specs]
+    from holistic.specs.conf import RunEntry
+
+    entries = [RunEntry(d, 1) for d in args.run_specs]
     if args.conf_paths:
         from holistic.errors import HolisticError
         from holistic.specs.conf import read_run_entries
 
         try:
-            entries += [(e.description, e.priority, e.groups) for e in read_run_entries(args.conf_paths)]
+            entries += read_run_entries(args.conf_paths)
         except HolisticError as e:
             error_line(str(e))
             return EXIT_USAGE

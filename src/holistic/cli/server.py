@@ -5,7 +5,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from holistic.cli.common import EXIT_OK, EXIT_USAGE, OneLineParser, error_line, main_wrapper, non_negative_int
+from holistic.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    OneLineParser,
+    add_plugins_argument,
+    error_line,
+    load_plugins,
+    main_wrapper,
+    non_negative_int,
+)
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -32,11 +41,16 @@ def build_parser() -> OneLineParser:
         "-o", "--output-path", default="benchmarking_output", help="root of runs/ (default: %(default)s)"
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="do not log requests")
+    add_plugins_argument(parser)  # the same flag on every command; the server itself only serves files
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    problem = load_plugins(args.plugins)
+    if problem:
+        error_line(problem)
+        return EXIT_USAGE
     suite_dir = Path(args.output_path, "runs", args.suite)
     if not suite_dir.is_dir():
         error_line(

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import sys
 
-from holistic.cli.common import EXIT_OK, EXIT_USAGE, OneLineParser, error_line, main_wrapper, positive_int
+from holistic.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    OneLineParser,
+    add_plugins_argument,
+    error_line,
+    main_wrapper,
+    positive_int,
+)
 
 DESCRIPTION = """Summarize a suite written by helm-run (holistic's or HELM's): writes runs/<suite>/summary.json,
 runs.json, run_specs.json, costs.json, groups.json, groups_metadata.json, groups/<group>.json (with LaTeX
@@ -50,30 +58,36 @@ def build_parser() -> OneLineParser:
         "as HELM v0.1.0's flag",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    add_plugins_argument(parser)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    from holistic import api
     from holistic.errors import HolisticError
-    from holistic.report.summarizer import SummarizeOptions, summarize
 
-    options = SummarizeOptions(
-        suite=args.suite,
-        output_path=args.output_path,
-        schema_path=args.schema_path,
-        write_html=not args.skip_html,
-        write_display_json=not args.skip_write_run_display_json,
-        num_threads=args.num_threads,
-        write_slim_per_instance_stats=not args.skip_slim_per_instance_stats,
-        progress=False if args.quiet else None,
-    )
     try:
-        result = summarize(options)
+        result = api.summarize(
+            args.suite,
+            output_path=args.output_path,
+            schema_path=args.schema_path,
+            html=not args.skip_html,
+            display_json=not args.skip_write_run_display_json,
+            progress=False if args.quiet else None,
+            plugins=args.plugins,  # plug-ins may register models (display names in the report)
+            num_threads=args.num_threads,
+            write_slim_per_instance_stats=not args.skip_slim_per_instance_stats,
+        )
     except HolisticError as e:
         error_line(str(e))
         return EXIT_USAGE
     where = f"; report: {result.report_dir / 'index.html'}" if result.report_dir else ""
+    if result.helm_versions:
+        where += "; behaviour: " + ", ".join(
+            f"{n} run(s) --helm-version {v}" if v != "unknown" else f"{n} run(s) not recorded"
+            for v, n in result.helm_versions.items()
+        )
     print(
         f"summarized {result.num_runs} run(s), {result.num_instances:,} instances in {result.suite_dir}{where}",
         file=sys.stderr,

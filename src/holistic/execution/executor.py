@@ -76,7 +76,7 @@ class Executor:
                 client = clients[model]
                 requests = [states[i].request for i in indices]
                 if client.batched:
-                    answered = client.make_requests(requests, progress=progress)
+                    answered = self._run_batched(client, requests, progress)
                 else:
                     answered = self._fan_out(client, requests, progress)
                 for i, result in zip(indices, answered):
@@ -89,6 +89,10 @@ class Executor:
                 report.failures.append((index, result.error or "unknown error"))
             new_states.append(replace(state, result=result))
         return ScenarioState(scenario_state.adapter_spec, new_states), report
+
+    def _run_batched(self, client, requests: list[Request], progress) -> list[RequestResult]:
+        """A batched (local) client answers a run's requests in this process; the Ray runner overrides this."""
+        return client.make_requests(requests, progress=progress)
 
     def _fan_out(self, client, requests: list[Request], progress) -> list[RequestResult]:
         workers = min(self.num_threads, client.max_concurrency or self.num_threads, len(requests))

@@ -201,9 +201,12 @@ class BasicMetric(Metric):
 
     def derive_per_instance_stats(self, adapter_spec: AdapterSpec, items) -> list[Stat]:
         """Calibration of the context's instances (§5.4), then `num_instances`."""
+        from holistic.helm_version import current
         from holistic.metrics.calibration import calibration_inputs, calibration_stats
 
         max_probs, correct, has_logprobs = calibration_inputs(items)
-        # Models that return no log-probabilities (all 0) have no confidence to calibrate (HELM 0.5).
-        stats = calibration_stats(max_probs, correct) if has_logprobs else []
+        # Models that return no log-probabilities (all 0) have no confidence to calibrate (HELM 0.5; HELM
+        # v0.1 calibrated them anyway: the --helm-version profile).
+        calibrate = has_logprobs or current().calibrate_without_logprobs
+        stats = calibration_stats(max_probs, correct) if calibrate else []
         return stats + [_stat("num_instances", len(items))]

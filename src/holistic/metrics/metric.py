@@ -11,6 +11,7 @@ from pathlib import Path
 from holistic.adaptation.request_state import RequestState, ScenarioState
 from holistic.errors import DescriptionError
 from holistic.metrics.statistic import MetricName, PerInstanceStats, Stat, merge_stat, metric_name
+from holistic.models.clients.base import ClientContext
 from holistic.models.window_service import WindowService
 from holistic.resolve import MissingDependencyError, UnknownClassError, resolve_class
 from holistic.scenarios.base import Instance, PerturbationDescription
@@ -30,6 +31,8 @@ class MetricContext:
     eval_cache_path: Path | None = None
     num_threads: int = 1
     """Workers for metrics that run programs (`--num-threads`)."""
+    client_context: ClientContext | None = None
+    """The run's caches, credentials and retry policy, for metrics that call a service (Perspective API)."""
 
 
 @dataclass
@@ -308,6 +311,13 @@ def compute_worst_case_stats(per_instance: list[PerInstanceStats]) -> list[Stat]
 
 
 _WARNED: set[str] = set()
+
+
+def warn_once(key: str, message: str, *args: object) -> None:
+    """Log a warning the first time `key` is seen in this process (a skipped metric says why once)."""
+    if key not in _WARNED:
+        _WARNED.add(key)
+        log.warning(message, *args)
 
 
 class MetricUnavailableError(Exception):

@@ -114,7 +114,6 @@ def absolute_value_difference(gold: str, pred: str | None) -> float:
 
 
 _ROUGE_SCORERS: dict[str, object] = {}
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
 
 
 def _rouge(kind: str, gold: str, pred: str | None) -> float:
@@ -140,13 +139,14 @@ def rouge_l(gold: str, pred: str | None) -> float:
 
 
 def word_tokenize(text: str) -> list[str]:
-    """NLTK's word tokenizer. HELM's sentence splitting needs the `punkt` download; offline, sentences
-    are split at `.`/`!`/`?` followed by a capital (docs/compatibility.md)."""
+    """`nltk.word_tokenize`: punkt sentences (NLTK's English parameters), then Treebank tokens in each."""
     from nltk.tokenize import word_tokenize as nltk_word_tokenize
+
+    from holistic.metrics.sentences import sent_tokenize
 
     return [
         token
-        for sentence in _SENTENCE_END.split(text)
+        for sentence in sent_tokenize(text)
         for token in nltk_word_tokenize(sentence, preserve_line=True)
     ]
 

@@ -97,10 +97,12 @@ class ReferenceChoice:
 def choose_reference(adapter_spec, reference_request_states, context) -> ReferenceChoice:
     """Score every reference and pick one (separate original: mean token logprob; calibrated: difference).
 
-    Ties: every best-scoring reference gets an equal share of the credit (HELM 0.5; HELM 0.1 counted a tie
-    with any correct reference as correct, so a model without log-probabilities scored 100%).
+    Ties (the --helm-version profile): every best-scoring reference gets an equal share of the credit
+    (HELM 0.5), or a tie with any correct reference counts as correct (HELM v0.1, under which a model
+    without log-probabilities scores 100%).
     """
     from holistic.adaptation.request_state import REQUEST_MODE_CALIBRATION
+    from holistic.helm_version import current
     from holistic.specs.adapter_spec import ADAPT_MULTIPLE_CHOICE_SEPARATE_CALIBRATED
 
     instance = reference_request_states[0].instance
@@ -133,7 +135,9 @@ def choose_reference(adapter_spec, reference_request_states, context) -> Referen
     return ReferenceChoice(
         scores=scores,
         predicted_index=argmax[0],
-        exact_match=num_correct / len(argmax),
+        exact_match=num_correct / len(argmax)
+        if current().separate_ties_share_credit
+        else float(num_correct > 0),
         max_prob=max(softmax(scores)),
     )
 

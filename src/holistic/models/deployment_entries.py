@@ -26,6 +26,8 @@ CLIENT_OPTIONS = (
     # the huggingface client (holistic.models.clients.huggingface_client)
     "device", "dtype", "batch_tokens", "max_streams", "num_threads",
     "pretrained_model_name_or_path", "revision", "gguf_file",
+    # replicas and their resources under `helm-run --runner ray` (holistic.execution.ray_replicas)
+    "replicas", "num_cpus", "num_gpus",
 )  # fmt: skip
 WEIGHTS_OPTIONS = ("pretrained_model_name_or_path", "gguf_file")
 METADATA_KEYS = (

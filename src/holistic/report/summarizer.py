@@ -25,7 +25,7 @@ from holistic.report.groups import (
 )
 from holistic.report.jsonfast import dumps_bytes, loads
 from holistic.report.latex import table_to_latex
-from holistic.report.runs import Agg, RunInfo, list_run_dirs, stat_key
+from holistic.report.runs import Agg, RunInfo, list_run_dirs, recorded_helm_version, stat_key
 from holistic.report.schema import Schema, load_schema
 from holistic.report.tables import file_stem, match_stat
 
@@ -66,6 +66,8 @@ class SummaryResult:
     num_runs: int
     num_instances: int
     warnings: list[str] = field(default_factory=list)
+    helm_versions: dict[str, int] = field(default_factory=dict)
+    """Runs per --helm-version profile (`unknown`: not recorded)."""
 
 
 class _RawArray:
@@ -136,6 +138,7 @@ class Summarizer:
         self.suite = self.suite_dir.resolve().name if options.suite == "latest" else options.suite
         self.report_dir = self.suite_dir / "report" if options.write_html else None
         self.warnings: list[str] = []
+        self.helm_versions: dict[str, int] = {}
         self._print_warning = warn or self._default_warn
 
     def _default_warn(self, message: str) -> None:
@@ -228,6 +231,10 @@ class Summarizer:
             )
         if extra_groups:
             schema = schema.with_run_groups(extra_groups)
+        self.helm_versions = _count_versions(infos)
+        if len([v for v in self.helm_versions if v != "unknown"]) > 1:
+            counts = ", ".join(f"{n} with --helm-version {v}" for v, n in self.helm_versions.items())
+            self.warn(f"the suite mixes behaviour profiles ({counts}): their numbers are not comparable")
         index = GroupIndex(schema, infos)
         self._write_suite_files(schema, index, costs, main_values)
         if self.report_dir is not None:
@@ -238,6 +245,7 @@ class Summarizer:
             num_runs=len(infos),
             num_instances=sum(i.num_instances for i in infos),
             warnings=self.warnings,
+            helm_versions=self.helm_versions,
         )
 
     def _progress_disabled(self) -> bool | None:
@@ -271,7 +279,7 @@ class Summarizer:
             + b"\n  }"
         )
 
-        info = RunInfo(name=run_dir.name, run_spec=run_spec)
+        info = RunInfo(name=run_dir.name, run_spec=run_spec, helm_version=recorded_helm_version(run_dir))
         model_costs = dict.fromkeys(COST_STATS, 0.0)
         unknown_metrics: dict[str, None] = {}
         main_values: dict[str, tuple[str, float | None]] = {}
@@ -351,7 +359,10 @@ class Summarizer:
     def _write_suite_files(self, schema: Schema, index: GroupIndex, costs, main_values) -> None:
         suite_dir = self.suite_dir
         date = datetime.date.today().isoformat()
-        _write_text(suite_dir / "summary.json", json.dumps({"suite": self.suite, "date": date}, indent=2))
+        summary: dict[str, Any] = {"suite": self.suite, "date": date}
+        if self.helm_versions:
+            summary["helm_versions"] = self.helm_versions  # holistic's addition: runs per profile
+        _write_text(suite_dir / "summary.json", json.dumps(summary, indent=2))
         costs_out = {}
         for model, values in costs.items():
             entry = {k: _int_if_whole(v) for k, v in values.items()}
@@ -394,6 +405,14 @@ class Summarizer:
             pages.write_index_page(self.report_dir, self.suite, date, schema, index, overview, self.warnings)
             pages.write_runs_page(self.report_dir, self.suite, schema, index.runs, main_values)
             pages.write_models_page(self.report_dir, self.suite, schema, index.runs)
+
+
+def _count_versions(infos: list[RunInfo]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for info in infos:
+        key = info.helm_version or "unknown"
+        counts[key] = counts.get(key, 0) + 1
+    return dict(sorted(counts.items()))
 
 
 def _write_text(path: Path, text: str) -> None:

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from holistic.report.expected_stats import expected_stat_names
 from holistic.report.runs import Agg, RunInfo, StatKey
 from holistic.report.schema import ALL_GROUPS, BY_GROUP, MetricMatcher, RunGroup, Schema
 
@@ -41,6 +42,12 @@ class Cell:
     """Runs aggregated in this cell (for the HTML report's links; not written to JSON)."""
 
     is_header: bool = False
+
+    not_computed: bool = False
+    """The runs lack this stat (a skipped metric): shown as "not computed" (JSON: value null)."""
+
+    expected: bool = False
+    """A run's metric specs promise this stat, so its column stays even when no run has a value."""
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"value": self.value}
@@ -138,6 +145,20 @@ def metric_header(schema: Schema, matcher: MetricMatcher, prefix: str = "") -> C
     if entry and entry.display_name:
         description = f"{entry.display_name}: {description}"
     return Cell(text, description=description, lower_is_better=lower, is_header=True)
+
+
+NOT_COMPUTED = "not computed"
+
+
+_EXPECTED: dict[str, frozenset[str]] = {}
+
+
+def _expected_stats(run: RunInfo) -> frozenset[str]:
+    """The stats a run's metric specs promise (memoised by run name: a table asks once per cell)."""
+    key = f"{id(run.run_spec)}:{run.name}"
+    if key not in _EXPECTED:
+        _EXPECTED[key] = expected_stat_names(run.run_spec)
+    return _EXPECTED[key]
 
 
 def format_value(value: Any) -> str:
@@ -266,7 +287,9 @@ def build_table(
             members = [r for r in by_row[key] if r.name in subgroup_runs[column.group.name]]
             cells.append(_metric_cell(members, column))
         grid.append(cells)
-    keep = [j for j in range(len(columns)) if any(row[j].value is not None for row in grid)]
+    keep = [
+        j for j in range(len(columns)) if any(row[j].value is not None or row[j].expected for row in grid)
+    ]
     if not keep:
         return None
     columns = [columns[j] for j in keep]
@@ -306,8 +329,12 @@ def _metric_cell(runs: list[RunInfo], column: Column) -> Cell:
             continue
         merged = found if merged is None else merged.merge(found)
         names.append(run.name)
+    if merged is None and runs:
+        expected = any(matcher.name in _expected_stats(run) for run in runs)
+        return Cell(None, description=NOT_COMPUTED, not_computed=True, expected=expected)
     if merged is None or merged.count == 0:
-        return Cell(None, description="no matching stats" if runs else None)
+        # The metric ran but had nothing to measure (a bias stat without any group word): "-", column kept.
+        return Cell(None, description="no value: nothing to measure" if runs else None, expected=bool(runs))
     if runs[0].model in LOGPROBS_ISSUE_MODELS and (
         column.metric_group in LOGPROBS_METRIC_GROUPS or matcher.name in LOGPROBS_METRICS
     ):

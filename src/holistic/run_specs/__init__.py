@@ -8,6 +8,7 @@ ALIASES.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
 import pkgutil
@@ -20,16 +21,30 @@ from holistic.specs import RunSpec
 # Keys that share a module with another key: key -> (module, function name).
 ALIASES: dict[str, tuple[str, str]] = {}
 _NOT_RUN_SPECS = {"presets", "construct"}
+# Run-spec functions added by plug-ins (holistic.plugins.register_run_spec); they win over modules.
+REGISTERED: dict[str, Callable[..., RunSpec]] = {}
+
+
+def register_run_spec_function(name: str, function: Callable[..., RunSpec]) -> None:
+    """Make the scenario key `name` build its RunSpec with `function` (the hook for plug-ins)."""
+    REGISTERED[name] = function
 
 
 def run_spec_names() -> list[str]:
     """Every scenario key a description can start with (imports nothing)."""
+    return sorted((_module_names() - _NOT_RUN_SPECS) | set(ALIASES) | set(REGISTERED))
+
+
+@functools.cache
+def _module_names() -> frozenset[str]:
+    # Listed once per process: expanding a conf asks for every entry (HELM's conf: 800 directory scans).
     here = Path(__file__).parent
-    names = {m.name for m in pkgutil.iter_modules([str(here)]) if not m.name.startswith("_")}
-    return sorted((names - _NOT_RUN_SPECS) | set(ALIASES))
+    return frozenset(m.name for m in pkgutil.iter_modules([str(here)]) if not m.name.startswith("_"))
 
 
 def get_run_spec_function(name: str) -> Callable[..., RunSpec]:
+    if name in REGISTERED:
+        return REGISTERED[name]
     if name in ALIASES:
         module_name, function_name = ALIASES[name]
     elif name in run_spec_names():

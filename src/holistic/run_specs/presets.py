@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from holistic.helm_version import current as current_profile
 from holistic.specs import AdapterSpec, MetricSpec
 from holistic.specs.adapter_spec import (
     ADAPT_GENERATION,
@@ -18,6 +19,7 @@ def format_instructions(instructions: str) -> str:
 def get_multiple_choice_joint_adapter_spec(
     instructions: str, input_noun: str | None, output_noun: str, max_train_instances: int = 5, **kwargs
 ) -> AdapterSpec:
+    profile = current_profile()
     return AdapterSpec(
         method=ADAPT_MULTIPLE_CHOICE_JOINT,
         instructions=format_instructions(instructions),
@@ -26,10 +28,9 @@ def get_multiple_choice_joint_adapter_spec(
         output_prefix=f"{output_noun}: ",
         output_suffix="\n",
         max_train_instances=max_train_instances,
-        num_outputs=5,
-        # HELM v0.1 reserved 5 tokens, HELM 0.5 reserves 1: the request always asks for one token, and the
-        # reference outputs (HELM 0.5) depend on 1 when fitting the window (docs/compatibility.md).
-        max_tokens=1,
+        # HELM v0.1: 1 output, 5 tokens reserved; HELM 0.5: top 5, 1 token (the --helm-version profile).
+        num_outputs=profile.joint_num_outputs,
+        max_tokens=profile.joint_max_tokens,
         temperature=0.0,
         stop_sequences=["\n"],
         **kwargs,

@@ -11,11 +11,19 @@ from pathlib import Path
 from holistic.adaptation.request_state import ScenarioState
 from holistic.jsonio import asdict_with_nones, asdict_without_nones, atomic_write_text, write_json
 from holistic.metrics.statistic import PerInstanceStats, Stat
+from holistic.runner.helm_layout import (
+    LAYOUT_2022,
+    LAYOUT_HELM_05,
+    helm05_scenario_record,
+    helm05_scenario_state,
+)
 from holistic.scenarios.base import Scenario
 from holistic.specs import RunSpec
 
 RUN_FILES = ("run_spec.json", "scenario.json", "scenario_state.json", "per_instance_stats.json", "stats.json")
 COMPLETION_MARKER = "stats.json"
+PROFILE_FILE = "holistic_run.json"
+"""holistic's own record of a run: the --helm-version profile that produced it (HELM ignores the file)."""
 
 
 def run_directory(output_path: str | os.PathLike, suite: str, run_spec: RunSpec) -> Path:
@@ -24,6 +32,14 @@ def run_directory(output_path: str | os.PathLike, suite: str, run_spec: RunSpec)
 
 def is_complete(directory: Path) -> bool:
     return all((directory / name).exists() for name in RUN_FILES)
+
+
+def recorded_helm_version(directory: Path) -> str | None:
+    """The --helm-version a run directory was written with (None: unknown, e.g. written before profiles)."""
+    try:
+        return json.loads((directory / PROFILE_FILE).read_text(encoding="utf-8")).get("helm_version")
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 class RunWriter:
@@ -37,8 +53,10 @@ class RunWriter:
     FORK_MIN_REQUEST_STATES = 1000
     """Below this many request states writing is quick: done in-process, no fork."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, layout: str = LAYOUT_2022) -> None:
         self.directory = directory
+        self.layout = layout
+        """`2022` (the spec's) or `helm-0.5` (crfm-helm 0.5's nested inputs; see helm_layout.py)."""
         self._child: int | None = None
         self._errors: int | None = None  # read end of the pipe the child reports its exception on
 
@@ -67,7 +85,12 @@ class RunWriter:
     def _write_state_files(
         self, run_spec: RunSpec, scenario: Scenario, scenario_state: ScenarioState
     ) -> None:
+        from holistic.helm_version import current
+
         write_json(self.directory / "run_spec.json", run_spec)
+        atomic_write_text(
+            self.directory / PROFILE_FILE, json.dumps({"helm_version": current().version}, indent=2)
+        )
         scenario_record = {
             "name": scenario.name,
             "description": scenario.description,
@@ -77,6 +100,9 @@ class RunWriter:
             "definition_path": scenario.definition_path,
             "instances": scenario_state.instances,
         }
+        if self.layout == LAYOUT_HELM_05:
+            scenario_record = helm05_scenario_record(scenario_record)
+            scenario_state = helm05_scenario_state(scenario_state)
         write_json(self.directory / "scenario.json", scenario_record)
         write_json(self.directory / "scenario_state.json", scenario_state)
 

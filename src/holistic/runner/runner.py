@@ -9,13 +9,14 @@ from __future__ import annotations
 import gc
 import logging
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from holistic.adaptation import ScenarioState, get_adapter
 from holistic.adaptation.sampling import sample_eval_instances
 from holistic.errors import DataError, HolisticError
 from holistic.execution import Executor
+from holistic.helm_version import current as current_profile
 from holistic.metrics import MetricContext, Stat, create_metric
 from holistic.metrics.statistic import PerInstanceStats
 from holistic.metrics.tokens_metric import TokensMetric
@@ -24,11 +25,18 @@ from holistic.models.clients import ClientContext
 from holistic.models.credentials import load_credentials
 from holistic.models.deployments import load_model_deployments
 from holistic.models.window_service import get_window_service
-from holistic.runner.outputs import RunWriter, is_complete, run_directory, write_suite_files
+from holistic.runner.outputs import (
+    RunWriter,
+    is_complete,
+    recorded_helm_version,
+    run_directory,
+    write_suite_files,
+)
 from holistic.scenarios import create_scenario
 from holistic.scenarios.base import Instance, Scenario
 from holistic.scenarios.download import data_mirror
 from holistic.specs import RunSpec
+from holistic.specs.overrides import apply_overrides  # noqa: F401 (its former home)
 
 log = logging.getLogger("holistic")
 
@@ -44,6 +52,8 @@ class RunnerOptions:
     exit_on_error: bool = False
     data_mirror: str | None = None
     skip_run_specs_json: bool = False
+    output_layout: str = "2022"
+    """Run-directory layout: `2022` (the spec's) or `helm-0.5` (crfm-helm 0.5's; runner/helm_layout.py)."""
 
 
 @dataclass
@@ -84,30 +94,39 @@ class Runner:
         last_run_of = {run_spec.adapter_spec.model: index for index, run_spec in enumerate(run_specs)}
         for index, run_spec in enumerate(run_specs):
             log.info("[%d/%d] %s", index + 1, len(run_specs), run_spec.name)
-            start = time.perf_counter()
-            # A run allocates millions of small, acyclic objects (instances, requests, stats, JSON text); the
-            # cyclic collector would rescan them over and over (a sixth of a 10,000-instance run). It is
-            # paused while holistic's own code runs and on while clients execute.
-            gc.disable()
-            try:
-                outcome = self.run_one(run_spec)
-            except HolisticError as e:
-                if self.options.exit_on_error:
-                    raise
-                outcome = RunOutcome(run_spec, "failed", str(e))
-            except Exception:  # a bug: keep the traceback in a file, tell the user where, go on
-                outcome = self.crashed(run_spec)
-            finally:
-                gc.enable()
-            outcome.seconds = time.perf_counter() - start
+            outcome = self.run_guarded(run_spec)
             outcomes.append(outcome)
             if last_run_of[run_spec.adapter_spec.model] == index:
                 release_model(run_spec.adapter_spec.model, self.client_context)
             if outcome.crashed and self.options.exit_on_error:
                 break
+        self.write_suite_files(run_specs)
+        return outcomes
+
+    def run_guarded(self, run_spec: RunSpec) -> RunOutcome:
+        """One run, timed; a user error fails the run only (or, with --exit-on-error, propagates), and a bug
+        fails it with its traceback kept in the run directory."""
+        start = time.perf_counter()
+        # A run allocates millions of small, acyclic objects (instances, requests, stats, JSON text); the
+        # cyclic collector would rescan them over and over (a sixth of a 10,000-instance run). It is
+        # paused while holistic's own code runs and on while clients execute.
+        gc.disable()
+        try:
+            outcome = self.run_one(run_spec)
+        except HolisticError as e:
+            if self.options.exit_on_error:
+                raise
+            outcome = RunOutcome(run_spec, "failed", str(e))
+        except Exception:  # a bug: keep the traceback in a file, tell the user where, go on
+            outcome = self.crashed(run_spec)
+        finally:
+            gc.enable()
+        outcome.seconds = time.perf_counter() - start
+        return outcome
+
+    def write_suite_files(self, run_specs: list[RunSpec]) -> None:
         if not self.options.skip_run_specs_json and run_specs:
             write_suite_files(self.options.output_path, self.options.suite, run_specs)
-        return outcomes
 
     def crashed(self, run_spec: RunSpec) -> RunOutcome:
         """An unexpected exception: its traceback goes to `<run directory>/traceback.txt`."""
@@ -132,10 +151,14 @@ class Runner:
     def run_one(self, run_spec: RunSpec) -> RunOutcome:
         directory = run_directory(self.options.output_path, self.options.suite, run_spec)
         if self.options.skip_completed_runs and is_complete(directory):
-            return RunOutcome(run_spec, "skipped", "already complete", directory)
+            recorded = recorded_helm_version(directory)
+            if recorded in (None, current_profile().version):
+                return RunOutcome(run_spec, "skipped", "already complete", directory)
+            log.info("  rerunning: %s was written with --helm-version %s", directory, recorded)
         timer = _Timer(run_spec.name)
         scenario = create_scenario(run_spec.scenario_spec)
         instances = self.load_instances(scenario)
+        scenario.check_adapter_spec(run_spec.adapter_spec)
         timer.done(f"{len(instances)} instances")
         instances = sample_eval_instances(instances, run_spec.adapter_spec.max_eval_instances)
         instances = self.augment(run_spec, instances)
@@ -155,7 +178,7 @@ class Runner:
                 failures = report.summary()
         writer = None
         if not failures:
-            writer = RunWriter(directory)
+            writer = RunWriter(directory, self.options.output_layout)
             writer.start(run_spec, scenario, scenario_state)
         try:
             stats, per_instance = self.evaluate(
@@ -220,6 +243,7 @@ class Runner:
             window_service,
             Path(self.options.output_path, "runs", self.options.suite, "eval_cache"),
             num_threads=self.options.num_threads,
+            client_context=self.client_context,
         )
         metrics = (
             []
@@ -265,19 +289,3 @@ def release_model(model_name: str, client_context: ClientContext) -> None:
     torch = sys.modules.get("torch")
     if torch is not None and torch.cuda.is_available():
         torch.cuda.empty_cache()
-
-
-def apply_overrides(
-    run_spec: RunSpec,
-    max_eval_instances: int | None,
-    num_train_trials: int | None,
-    groups: list[str] | None = None,
-) -> RunSpec:
-    """Command-line overrides applied after expansion (§1.4)."""
-    adapter_spec = run_spec.adapter_spec
-    if max_eval_instances is not None:
-        adapter_spec = replace(adapter_spec, max_eval_instances=max_eval_instances)
-    if num_train_trials is not None or adapter_spec.max_train_instances == 0:
-        trials = 1 if adapter_spec.max_train_instances == 0 else num_train_trials
-        adapter_spec = replace(adapter_spec, num_train_trials=trials)
-    return replace(run_spec, adapter_spec=adapter_spec, groups=run_spec.groups + list(groups or []))

@@ -10,7 +10,7 @@ from pathlib import Path
 from holistic.errors import DescriptionError
 from holistic.jsonio import memoize_json_of
 from holistic.resolve import resolve_class
-from holistic.specs import ScenarioSpec
+from holistic.specs import AdapterSpec, ScenarioSpec
 
 TRAIN_SPLIT = "train"
 VALID_SPLIT = "valid"
@@ -106,6 +106,11 @@ class Scenario(ABC):
     @abstractmethod
     def get_instances(self) -> list[Instance]:
         """Every instance, train and eval, in a deterministic order."""
+
+    def check_adapter_spec(self, adapter_spec: AdapterSpec) -> None:
+        """Called after `get_instances`: raise a DataError when the data cannot serve this adapter spec
+        (e.g. in-context examples requested from a split the data lacks). Most scenarios accept any."""
+        return None
 
     @property
     def definition_path(self) -> str:

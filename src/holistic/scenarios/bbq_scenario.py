@@ -30,8 +30,14 @@ NEGATIVE_TAG = "negative"
 NON_NEGATIVE_TAG = "non-negative"
 
 
+def canonical_subject(subject: str) -> str:
+    """The data's spelling of a subject: HELM v0.1.0's own conf writes them in lower case (`subject=age`)."""
+    by_lower = {s.lower(): s for s in SUBJECTS}
+    return by_lower.get(subject.lower(), subject)
+
+
 def check_subject(subject: str) -> None:
-    check_choice(subject, SUBJECTS, "BBQ subject")
+    check_choice(canonical_subject(subject), SUBJECTS, "BBQ subject")
 
 
 def _is_target(group: str, info: list[str], category: str) -> bool:
@@ -95,7 +101,8 @@ class BBQScenario(Scenario):
         self.subject = subject
 
     def get_instances(self) -> list[Instance]:
-        categories = CATEGORIES if self.subject == "all" else (self.subject,)
+        subject = canonical_subject(self.subject)
+        categories = CATEGORIES if subject == "all" else (subject,)
         rows: list[tuple[dict, str]] = []
         for category in categories:
             path = ensure_file_downloaded(

@@ -30,13 +30,18 @@ def read_run_entries(paths: list[str]) -> list[RunEntry]:
 def _read(path: Path) -> list[RunEntry]:
     if not path.is_file():
         raise ConfigError(f"conf file {path} does not exist (expected a HOCON file with `entries: [...]`)")
-    from pyhocon import ConfigFactory
+    from holistic.specs.conf_fast import parse_plain_hocon
 
-    try:
-        conf = ConfigFactory.parse_string(path.read_text(encoding="utf-8"))
-    except Exception as e:  # pyhocon raises pyparsing errors of several kinds
-        message = str(e).splitlines()[0] if str(e) else type(e).__name__
-        raise ConfigError(f"invalid HOCON in {path}: {message}") from None
+    text = path.read_text(encoding="utf-8")
+    conf = parse_plain_hocon(text)  # pyhocon takes a second on HELM's conf; the plain subset is instant
+    if conf is None:
+        from pyhocon import ConfigFactory
+
+        try:
+            conf = ConfigFactory.parse_string(text)
+        except Exception as e:  # pyhocon raises pyparsing errors of several kinds
+            message = str(e).splitlines()[0] if str(e) else type(e).__name__
+            raise ConfigError(f"invalid HOCON in {path}: {message}") from None
     raw_entries = conf.get("entries", None)
     if raw_entries is None:
         raise ConfigError(

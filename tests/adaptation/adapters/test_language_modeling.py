@@ -112,7 +112,7 @@ def test_a_character_split_at_the_start_of_a_window_loses_its_bytes_and_keeps_on
     assert states[2].num_conditioning_tokens == 1025 - 76
 
 
-def test_simple_model1_counts_characters():
+def test_simple_model1_counts_characters(helm_0_5):
     states = _adapter("simple/model1").generate_requests(Instance("x" * 3000, [], split="test"))
     # 2048-character windows; the prefix token is 13 characters, so the first prompt is cut to fit and
     # the 13 characters it lost are predicted by the next window (HELM skipped them).

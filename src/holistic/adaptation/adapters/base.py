@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 
 from holistic.adaptation.prompt import Prompt
 from holistic.adaptation.request_state import RequestState, ScenarioState
-from holistic.adaptation.sampling import TIE_BREAK_SHUFFLE, sample_examples
+from holistic.adaptation.sampling import sample_examples
 from holistic.models.request import Request
 from holistic.models.window_service import WindowService
 from holistic.scenarios.base import EVAL_SPLITS, TRAIN_SPLIT, Instance
@@ -26,7 +26,8 @@ class Adapter(ABC):
 class InContextLearningAdapter(Adapter):
     """Methods whose prompts hold in-context examples: one set of examples per trial."""
 
-    tie_break: str = TIE_BREAK_SHUFFLE
+    tie_break: str | None = None
+    """Label ties of in-context sampling; None: the current --helm-version profile's."""
 
     def adapt(self, instances: list[Instance]) -> ScenarioState:
         train = [i for i in instances if i.split == TRAIN_SPLIT]

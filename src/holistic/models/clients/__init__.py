@@ -11,10 +11,19 @@ import threading
 
 from holistic.models.clients.base import Client, ClientContext
 
-__all__ = ["CLIENT_CLASSES", "Client", "ClientContext", "client_class", "create_client", "get_client"]
+__all__ = [
+    "CLIENT_CLASSES",
+    "Client",
+    "ClientContext",
+    "client_class",
+    "create_client",
+    "get_client",
+    "register_client",
+]
 
-# Client name -> class in `holistic.models.clients.<name>_client` (looked up only when a run needs it).
-CLIENT_CLASSES = {
+# Client name -> class name in `holistic.models.clients.<name>_client` (looked up only when a run needs it),
+# or the class itself for clients registered by plug-ins (`register_client`).
+CLIENT_CLASSES: dict[str, str | type[Client]] = {
     "simple": "SimpleClient",
     "huggingface": "HuggingFaceClient",
     "openai": "OpenAIClient",
@@ -24,6 +33,7 @@ CLIENT_CLASSES = {
     "anthropic": "AnthropicClient",
     "cohere": "CohereClient",
     "ai21": "AI21Client",
+    "inprocess": "InProcessClient",  # model objects registered with holistic.register_model
 }
 
 _LOCK = threading.Lock()
@@ -36,8 +46,20 @@ def client_class(name: str) -> type[Client]:
         from holistic.errors import ConfigError, one_of
 
         raise ConfigError(f"unknown client '{name}' ({one_of(sorted(CLIENT_CLASSES), name)})")
+    entry = CLIENT_CLASSES[name]
+    if isinstance(entry, type):
+        return entry
     module = importlib.import_module(f"holistic.models.clients.{name}_client")
-    return getattr(module, CLIENT_CLASSES[name])
+    return getattr(module, entry)
+
+
+def register_client(name: str, cls: type[Client]) -> None:
+    """Make the client name `name` (a model's `client`) build `cls` (the hook for plug-ins)."""
+    if not (isinstance(cls, type) and issubclass(cls, Client)):
+        from holistic.errors import ConfigError
+
+        raise ConfigError(f"client {name}: {cls!r} is not a subclass of holistic.Client")
+    CLIENT_CLASSES[name] = cls
 
 
 def create_client(model, context: ClientContext) -> Client:

