@@ -7,10 +7,14 @@ Prints, for the machine it runs on:
     limit (2 x parameters FLOPs per token);
   - generation throughput (20-token greedy completions);
   - the bf16 log-probability error against fp32;
-  - end-to-end `helm-run` wall time and peak memory (fp32, bf16), each in a fresh process.
+  - end-to-end `helm-run` wall time and peak memory (fp32, bf16), each in a fresh process;
+  - with --pattern-match: 5-shot generation (synthetic_reasoning pattern_match, 20 instances, the issue-16 row):
+    the run's requests batched in this process (prompt prefix computed once, all instances decoded together),
+    the same requests one at a time without prefix sharing (--compare-unbatched; slow), and `helm-run`
+    end to end (--repeat times, with the load average of each).
 
 Usage: python benchmarks/bench_local_model.py [--data-mirror ../shared/data] [--device cpu|cuda] [--quick]
-       [--threads N] [--skip-e2e]
+       [--threads N] [--skip-e2e] [--pattern-match [--compare-unbatched] [--repeat N]]
 Needs the MMLU data (a data mirror) for the prompts. The machine's load is printed with every section: on a
 shared machine the numbers are only as good as the load allows.
 """
@@ -249,6 +253,15 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's own)")
     parser.add_argument("--skip-e2e", action="store_true", help="skip the helm-run end-to-end timings")
     parser.add_argument("--e2e-only", action="store_true", help="only the end-to-end timings")
+    parser.add_argument(
+        "--pattern-match", action="store_true", help="only the 5-shot generation row (pattern_match x20)"
+    )
+    parser.add_argument(
+        "--compare-unbatched",
+        action="store_true",
+        help="with --pattern-match: also run each request alone, without prefix sharing, and compare tokens",
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="with --pattern-match: end-to-end runs")
     parser.add_argument("--separate-requests", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     sys.path.insert(0, str(REPO / "src"))
@@ -256,6 +269,8 @@ def main() -> None:
         return separate_process(args.data_mirror, args.separate_requests, args.device)
     if args.e2e_only:
         return end_to_end_all(args)
+    if args.pattern_match:
+        return pattern_match(args)
     import torch
 
     if args.threads:
@@ -314,6 +329,7 @@ def end_to_end_all(args) -> None:
         end_to_end(
             f"mmlu:subject=philosophy,model={MODEL}", n, args.data_mirror, dtype, args.threads, args.device
         )
+    end_to_end(f"{PATTERN_MATCH},model={MODEL}", 20, args.data_mirror, "float32", args.threads, args.device)
     n = 5 if args.quick else 25
     if importlib.util.find_spec("holistic.adaptation.adapters.multiple_choice_separate"):
         description = f"mmlu:subject=abstract_algebra,method=multiple_choice_separate_original,model={MODEL}"
@@ -323,6 +339,85 @@ def end_to_end_all(args) -> None:
         command = [sys.executable, __file__, "--data-mirror", args.data_mirror, "--device", args.device]
         command += ["--separate-requests", str(n)]
         measure(command, f"abstract_algebra separate-original requests x{n} (no adapter)", args.threads)
+
+
+PATTERN_MATCH = "synthetic_reasoning:mode=pattern_match"
+
+
+def pattern_match_requests(data_mirror: str, instances: int) -> list:
+    """The requests of a real 5-shot pattern_match run (greedy, max_tokens 50, stop at a newline)."""
+    from holistic.adaptation import get_adapter
+    from holistic.adaptation.sampling import sample_eval_instances
+    from holistic.models.window_service import get_window_service
+    from holistic.run_specs.construct import construct_run_specs
+    from holistic.runner.runner import Runner, RunnerOptions
+    from holistic.scenarios import create_scenario
+
+    (run_spec,) = construct_run_specs(f"{PATTERN_MATCH},model={MODEL}")
+    with tempfile.TemporaryDirectory() as out:
+        runner = Runner(
+            RunnerOptions(suite="bench", output_path=out, local_path=out, data_mirror=data_mirror)
+        )
+        chosen = sample_eval_instances(
+            runner.load_instances(create_scenario(run_spec.scenario_spec)), instances
+        )
+        state = get_adapter(run_spec.adapter_spec, get_window_service(MODEL)).adapt(chosen)
+    return [s.request for s in state.request_states]
+
+
+def pattern_match(args) -> None:
+    """The issue-16 generation row: 20 five-shot pattern_match instances, in process and end to end."""
+    import torch
+
+    from holistic.models.local.work import common_prefix_length
+    from holistic.models.registry import get_model
+    from holistic.models.tokenizers import get_tokenizer
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    options = {"device": args.device, "dtype": "float32"}
+    print(
+        f"machine: {cpu_name()}, {os.cpu_count()} cores, torch {torch.__version__}, {torch.get_num_threads()} threads  [{load()}]"
+    )
+    requests = pattern_match_requests(args.data_mirror, 20)
+    tokenizer = get_tokenizer(get_model(MODEL).tokenizer)
+    ids = [tokenizer.encode(r.prompt) for r in requests]
+    shared = min(common_prefix_length(ids[0], other) for other in ids[1:])
+    print(
+        f"{PATTERN_MATCH} x{len(requests)}: {sum(map(len, ids))} prompt tokens, {shared} shared by all, "
+        f"{trie_nodes(ids)} computed"
+    )
+    client = new_client(options)
+    client.engine()  # load outside the timing
+    start, cpu = time.perf_counter(), time.process_time()
+    batched = new_client(options).make_requests(requests)
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    tokens = [len(r.completions[0].tokens) for r in batched]
+    reasons = [r.completions[0].finish_reason["reason"] for r in batched]
+    print(
+        f"  batched: {seconds:.2f} s ({cpu:.2f} s CPU), {sum(tokens)} tokens generated, longest {max(tokens)}, "
+        f"{reasons.count('stop')} stopped at their stop sequence  [{load()}]"
+    )
+    if args.compare_unbatched:
+        alone = new_client(options)
+        engine = alone.engine()
+        engine.packing = False
+        start = time.perf_counter()
+        unbatched = [alone.make_request(r) for r in requests]
+        engine.packing = True
+        equal = sum(
+            [t.text for t in a.completions[0].tokens] == [t.text for t in b.completions[0].tokens]
+            for a, b in zip(batched, unbatched)
+        )
+        print(
+            f"  one at a time, no prefix sharing: {time.perf_counter() - start:.2f} s; "
+            f"{equal}/{len(requests)} completions token-identical to batched  [{load()}]"
+        )
+    print(f"\nend to end ({args.threads or 'default'} threads):")
+    for _ in range(args.repeat):
+        end_to_end(
+            f"{PATTERN_MATCH},model={MODEL}", 20, args.data_mirror, "float32", args.threads, args.device
+        )
 
 
 def separate_process(data_mirror: str, instances: int, device: str) -> None:

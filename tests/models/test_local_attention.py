@@ -48,3 +48,29 @@ def test_needs_a_boolean_mask():
     query = torch.zeros(1, 3, 2, 4)
     with pytest.raises(ValueError):
         gathered_attention(Module(), query, torch.zeros(1, 1, 2, 4), torch.zeros(1, 1, 2, 4), None)
+
+
+def test_keys_shared_by_every_query_give_the_same_bits_as_alone():
+    # A shared prefix (the first 12 keys, seen by every query) plus each query's own keys: the split
+    # computation (prefix once for all queries, the rest gathered per query) equals each query alone.
+    generator = torch.Generator().manual_seed(1)
+    queries, keys, dim, prefix = 6, 60, 16, 12
+    query = torch.randn(1, 6, queries, dim, generator=generator)
+    key = torch.randn(1, 2, keys, dim, generator=generator)
+    value = torch.randn(1, 2, keys, dim, generator=generator)
+    mask = torch.zeros(1, 1, queries, keys, dtype=torch.bool)
+    mask[..., :prefix] = True
+    for q in range(queries):
+        mask[0, 0, q, prefix + 8 * q : prefix + 8 * q + 3 + q] = True
+    out, _ = gathered_attention(Module(), query, key, value, mask)
+    assert torch.allclose(out, sdpa(query, key, value, mask), atol=1e-6)
+    for q in range(queries):
+        own = mask[0, 0, q].nonzero().flatten()
+        alone, _ = gathered_attention(
+            Module(),
+            query[:, :, q : q + 1],
+            key[:, :, own],
+            value[:, :, own],
+            torch.ones(1, 1, 1, own.numel(), dtype=torch.bool),
+        )
+        assert torch.equal(alone[0, 0], out[0, q])

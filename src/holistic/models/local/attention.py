@@ -3,10 +3,14 @@
 In a packed row every new token attends to its ancestors among many other (masked) keys. Fused kernels sum
 over key blocks, so where the masked keys fall changes the rounding of each output by ~1e-7; over 30 layers
 and token after token that becomes ~1e-5 in log-probabilities, and a request's completion would depend on
-what it was batched with. Here each query's allowed keys are gathered, in order, to the front of its own row
-(padding after them) and the attention runs in float64: the float32 output is the same whatever else was
-in the batch. With few queries per step (one per generating stream) the gather also skips the masked keys'
-work altogether, so this costs about what torch's fused kernel costs on the whole row.
+what it was batched with. Here attention runs in float64 over each query's allowed keys only: products of
+float32 numbers are exact in float64 and the rounding of its sums (whatever order the kernels choose) is far
+below what the float32 result keeps, so the output is the same whatever else was in the batch.
+
+The keys are split in two (prefix sharing, as in cascade attention): those every query of the row sees (the
+instructions and in-context examples all prompts of a trial share) are multiplied once, with all queries in
+one matrix product; only the rest (each prompt's own suffix and its generated tokens) is gathered per query,
+in order, to the front of the query's own row (padding after it). One softmax runs over both parts.
 """
 
 from __future__ import annotations
@@ -15,22 +19,33 @@ import torch
 
 NAME = "holistic_gathered"
 
-_INDEX: dict[str, tuple[torch.Tensor, torch.Tensor, torch.Tensor]] = {}
+
+class _Layout:
+    """Which keys every query sees, and each query's other keys; one per mask (every layer gets the same)."""
+
+    def __init__(self, mask: torch.Tensor, keys: int) -> None:
+        self.mask = mask
+        allowed = mask[0, 0, :, :keys]
+        shared = allowed.all(dim=0)
+        self.shared = shared.nonzero().flatten()
+        rest = allowed & ~shared
+        counts = rest.sum(dim=1)
+        longest = int(counts.max())
+        # A stable sort of "not allowed" puts the allowed columns first, in their order.
+        self.rest = torch.sort((~rest).to(torch.uint8), dim=1, stable=True).indices[:, :longest]
+        self.rest_flat = self.rest.flatten()
+        self.valid = torch.arange(longest, device=mask.device)[None, :] < counts[:, None]
 
 
-def _gather_index(mask: torch.Tensor, keys: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """(T, L) indices of each query's allowed keys in order, padded, and which of them are real."""
-    cached = _INDEX.get("last")
-    if cached is not None and cached[0] is mask:  # every layer of one forward pass gets the same mask
-        return cached[1], cached[2]
-    allowed = mask[0, 0, :, :keys]
-    counts = allowed.sum(dim=1)
-    longest = int(counts.max())
-    # A stable sort of "not allowed" puts the allowed columns first, in their order.
-    index = torch.sort((~allowed).to(torch.uint8), dim=1, stable=True).indices[:, :longest]
-    valid = torch.arange(longest, device=mask.device)[None, :] < counts[:, None]
-    _INDEX["last"] = (mask, index, valid)
-    return index, valid
+_LAST: list[_Layout] = []
+
+
+def _layout(mask: torch.Tensor, keys: int) -> _Layout:
+    if _LAST and _LAST[0].mask is mask:
+        return _LAST[0]
+    layout = _Layout(mask, keys)
+    _LAST[:] = [layout]
+    return layout
 
 
 def gathered_attention(
@@ -50,19 +65,34 @@ def gathered_attention(
     kv_heads = key.shape[1]
     groups = heads // kv_heads
     scale = scaling if scaling is not None else dim**-0.5
-    index, valid = _gather_index(attention_mask, key.shape[2])
-    keys = key[0][:, index].double()  # (KVH, T, L, d)
-    values = value[0][:, index].double()
+    layout = _layout(attention_mask, key.shape[2])
     q = query[0].view(kv_heads, groups, length, dim).transpose(1, 2).double()  # (KVH, T, groups, d)
-    # float64 throughout: products of float32 numbers are exact in it, and its sums' rounding (whatever order
-    # the kernels choose for these shapes) is far below what the float32 result keeps.
-    scores = torch.matmul(q, keys.transpose(-1, -2)).mul_(scale)  # (KVH, T, groups, L)
+    shared = layout.shared.numel()
+    rest = layout.rest.shape[1]
+    # index_select: torch's advanced indexing is several times slower for this gather.
+    shared_keys = key[0].index_select(1, layout.shared).double()  # (KVH, S, d)
+    shared_values = value[0].index_select(1, layout.shared).double()
+    rest_keys = key[0].index_select(1, layout.rest_flat).double().view(kv_heads, length, rest, dim)
+    rest_values = value[0].index_select(1, layout.rest_flat).double().view(kv_heads, length, rest, dim)
+    scores = torch.cat(
+        [
+            torch.matmul(q.reshape(kv_heads, length * groups, dim), shared_keys.transpose(-1, -2)).view(
+                kv_heads, length, groups, shared
+            ),
+            torch.matmul(q, rest_keys.transpose(-1, -2)),
+        ],
+        dim=-1,
+    ).mul_(scale)  # (KVH, T, groups, S + R)
     softcap = kwargs.get("softcap")
     if softcap:
         scores = torch.tanh(scores / softcap) * softcap
-    scores.masked_fill_(~valid[None, :, None, :], float("-inf"))
+    scores[..., shared:].masked_fill_(~layout.valid[None, :, None, :], float("-inf"))
     weights = scores.sub_(scores.amax(dim=-1, keepdim=True)).exp_()
-    out = torch.matmul(weights, values).div_(weights.sum(dim=-1, keepdim=True))  # (KVH, T, groups, d)
+    out = torch.matmul(weights[..., :shared].reshape(kv_heads, length * groups, shared), shared_values).view(
+        kv_heads, length, groups, dim
+    )
+    out.add_(torch.matmul(weights[..., shared:], rest_values))
+    out.div_(weights.sum(dim=-1, keepdim=True))  # (KVH, T, groups, d)
     out = out.to(query.dtype).permute(1, 0, 2, 3).reshape(length, heads, dim)
     return out.unsqueeze(0), None
 

@@ -5,7 +5,10 @@ each computed once. Nodes are fed to the model in chunks as one packed row: ever
 ancestors only (a custom attention mask) at position = its depth, so each prompt sees exactly what it would
 see alone. The key/value cache keeps only the nodes later work still needs: the ancestors of the next node and
 the prompts of streams that are still generating. Generation decodes all pending streams together, one token
-per stream per step, in the same packed row.
+per stream per step, in the same packed row; each stops at its own stop sequence, end-of-text or max_tokens.
+In those steps the prompt prefix every stream shares (a trial's instructions and in-context examples) is
+attended once for all streams, and only each stream's own keys are gathered (attention.py). The cache grows
+in place rather than by concatenation (kvcache.py).
 
 Log-probabilities are always those of the model's own (temperature 1) distribution, computed in float32 even
 when the body runs in half precision.
@@ -110,9 +113,9 @@ class PackedEngine:
 
     def new_cache(self):
         """An empty key/value cache for `forward_packed`."""
-        from transformers import DynamicCache
+        from holistic.models.local.kvcache import new_cache
 
-        return DynamicCache(config=self.config)
+        return new_cache(self.config)
 
     def forward_packed(
         self, cache, tokens: list[int], positions: list[int], mask: np.ndarray | None, exact: bool = False

@@ -104,7 +104,9 @@ class PackedRun:
             assert (columns >= 0).all(), "a node's ancestor is missing from the cache"
             mask[row, columns] = True
         self.column[real] = -1
-        # Padding rows see only themselves.
+        # Padding rows see what the first row sees, so that the keys every row sees are the keys the real rows
+        # share (attention.py computes those once), and themselves; their outputs are dropped.
+        mask[len(nodes) :, : keys.size] = mask[0, : keys.size]
         mask[len(nodes) :, keys.size :] = np.eye(padding, dtype=bool)
         return mask
 
@@ -204,18 +206,28 @@ class PackedRun:
             self._advance(stream, logprobs)
         self.streams[job_index] = streams
 
-    def _advance(self, stream: _Stream, logprobs: torch.Tensor) -> None:
-        """Choose the stream's next token from `logprobs`; queue it for feeding unless the stream is done."""
+    def _advance(
+        self, stream: _Stream, logprobs: torch.Tensor, greedy: int | None = None, top: TopK | None = None
+    ) -> None:
+        """Choose the stream's next token from `logprobs`; queue it for feeding unless the stream is done.
+
+        `greedy` (the argmax) and `top` (at least the job's top_k alternatives, best first) may come computed
+        for a whole block of rows at once; they are the same numbers as computed here."""
         job = self.jobs[stream.job]
-        token = self.e.choose_token(logprobs, job, stream.generator)
+        if greedy is not None and (job.temperature <= 0 or stream.generator is None):
+            token = greedy
+        else:
+            token = self.e.choose_token(logprobs, job, stream.generator)
         out = stream.out
         if token in self.e.eos_ids:
             out.finish_reason = "endoftext"
             return
-        top_values, top_ids = torch.topk(logprobs, max(job.top_k, 1))
+        if top is None:
+            top_values, top_ids = torch.topk(logprobs, max(job.top_k, 1))
+            top = list(zip(top_ids.tolist(), top_values.tolist()))
         out.tokens.append(token)
         out.logprobs.append(float(logprobs[token]))
-        out.top.append(list(zip(top_ids.tolist(), top_values.tolist())))
+        out.top.append(top[: max(job.top_k, 1)])
         if len(out.tokens) >= job.max_new_tokens or len(job.tokens) + len(out.tokens) >= self.e.max_positions:
             out.finish_reason = "length"
         elif job.stop is not None and job.stop(out.tokens):
@@ -243,8 +255,13 @@ class PackedRun:
             for start in range(0, len(active), self.e.output_rows):
                 block = active[start : start + self.e.output_rows]
                 logprobs = self.e.log_softmax(hidden[start : start + len(block)])
+                # One argmax and one top-k for the block instead of one per stream.
+                greedy = torch.argmax(logprobs, dim=-1).tolist()
+                k = max(max(self.jobs[stream.job].top_k, 1) for stream in block)
+                top_values, top_ids = torch.topk(logprobs, k, dim=-1)
+                tops = [list(zip(i, v)) for i, v in zip(top_ids.tolist(), top_values.tolist())]
                 for j, stream in enumerate(block):
-                    self._advance(stream, logprobs[j])
+                    self._advance(stream, logprobs[j], greedy[j], tops[j])
             for stream in active:
                 if stream not in self.pending:
                     for node in stream.fed:
