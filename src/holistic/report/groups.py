@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from holistic.report.runs import Agg, RunInfo
@@ -11,10 +12,11 @@ from holistic.report.tables import (
     Column,
     Rows,
     Table,
+    TableSpec,
     build_table,
+    build_tables,
     is_displayed_leaf,
     metric_columns,
-    scenario_key,
     scenario_title,
     slug,
     visible_child,
@@ -52,8 +54,12 @@ def needed_stat_names(schema: Schema) -> set[str]:
 
 def ad_hoc_group(name: str, runs: list[RunInfo]) -> tuple[RunGroup, str]:
     """A group for a name the schema lacks, with a main metric guessed from its runs' stats."""
-    present = {key[0] for run in runs for key in run.stats}
-    splits = {key[1] for run in runs for key in run.stats}
+    present: set[str] = set()
+    splits: set[str | None] = set()
+    for run in runs:
+        for stat_name, rows in run.indexed_stats().items():
+            present.add(stat_name)
+            splits.update(row[0][1] for row in rows)
     main_name = next((n for n in GUESSED_MAIN_NAMES if n in present), "exact_match")
     main_split = "test" if "test" in splits or not splits else sorted(s for s in splits if s)[0]
     group = RunGroup(
@@ -109,14 +115,31 @@ class GroupIndex:
 
 
 def group_tables(index: GroupIndex, group: RunGroup) -> list[Table]:
+    return list(iter_group_tables(index, group))
+
+
+def iter_group_tables(index: GroupIndex, group: RunGroup) -> Iterator[Table]:
+    """The tables of a group's page, one at a time (each can be written and let go before the next is built);
+    names made unique in page order."""
+    seen: dict[str, int] = {}
+    for table in _group_tables(index, group):
+        if table.name in seen:
+            seen[table.name] += 1
+            table.name = f"{table.name}_{seen[table.name]}"
+        else:
+            seen[table.name] = 0
+        yield table
+
+
+def _group_tables(index: GroupIndex, group: RunGroup) -> Iterator[Table]:
     schema = index.schema
     all_runs = index.runs_under(group.name)
     if not all_runs:
-        return []
+        return
     rows = Rows(schema, group, all_runs)
     if not is_displayed_leaf(group):
-        return _by_metric_tables(index, group, rows)
-    tables: list[Table] = []
+        yield from _by_metric_tables(index, group, rows)
+        return
     sections = [group] + [g for g in (schema.run_group(n) for n in group.subgroups) if g is not None]
     for section in sections:
         runs = index.runs_under(section.name)
@@ -126,13 +149,13 @@ def group_tables(index: GroupIndex, group: RunGroup) -> list[Table]:
         columns = metric_columns(schema, section, list(section.metric_groups))
         by_scenario: dict[str, list[RunInfo]] = {}
         for run in runs:
-            by_scenario.setdefault(scenario_key(run), []).append(run)
+            by_scenario.setdefault(run.scenario_key, []).append(run)
         if len(by_scenario) > 1:
             name = "all" if section is group else slug(section.name)
             table = build_table(section.display_name, name, columns, rows, runs, subgroup_runs, False,
                                 description=f"All {len(by_scenario)} scenario settings together")  # fmt: skip
             if table:
-                tables.append(table)
+                yield table
         for scenario_runs in by_scenario.values():
             title = scenario_title(scenario_runs[0].scenario_spec)
             name = slug(title) if section is group else slug(f"{section.name}_{title}")
@@ -140,7 +163,7 @@ def group_tables(index: GroupIndex, group: RunGroup) -> list[Table]:
                 f"{section.display_name} ({title})", name, columns, rows, scenario_runs, subgroup_runs, False
             )
             if table:
-                tables.append(table)
+                yield table
         for sub_split in section.sub_splits:
             split_columns = []
             for column in columns:
@@ -157,19 +180,19 @@ def group_tables(index: GroupIndex, group: RunGroup) -> list[Table]:
                 False,
             )
             if table:
-                tables.append(table)
-    return _unique_names(tables)
+                yield table
 
 
-def _by_metric_tables(index: GroupIndex, group: RunGroup, rows: Rows) -> list[Table]:
+def _by_metric_tables(index: GroupIndex, group: RunGroup, rows: Rows) -> Iterator[Table]:
     schema = index.schema
     leaves = index.leaves(group)
     subgroup_runs = {leaf.name: {r.name for r in index.runs_under(leaf.name)} for leaf in leaves}
     metric_group_names: list[str] = []
     for leaf in leaves:
         metric_group_names += [m for m in leaf.metric_groups if m not in metric_group_names]
-    tables = []
     all_runs = [r for r in index.runs_under(group.name) if any(r.name in s for s in subgroup_runs.values())]
+    # Every metric group's table in one pass over the runs (each run's stats read once for the whole page).
+    specs = []
     for mg_name in metric_group_names:
         metric_group = schema.metric_group(mg_name)
         if metric_group is None:
@@ -178,37 +201,18 @@ def _by_metric_tables(index: GroupIndex, group: RunGroup, rows: Rows) -> list[Ta
         for leaf in leaves:
             if mg_name in leaf.metric_groups:
                 columns += metric_columns(schema, leaf, [mg_name], prefix=leaf.short)
-        table = build_table(
-            metric_group.display_name,
-            mg_name,
-            columns,
-            rows,
-            all_runs,
-            subgroup_runs,
-            True,
-            description=metric_group.description,
-        )
+        specs.append(TableSpec(metric_group.display_name, mg_name, columns, metric_group.description))
+    for table in build_tables(specs, rows, all_runs, subgroup_runs, True):
         if table:
-            tables.append(table)
-    return tables
-
-
-def _unique_names(tables: list[Table]) -> list[Table]:
-    seen: dict[str, int] = {}
-    for table in tables:
-        if table.name in seen:
-            seen[table.name] += 1
-            table.name = f"{table.name}_{seen[table.name]}"
-        else:
-            seen[table.name] = 0
-    return tables
+            yield table
 
 
 def _run_value(run: RunInfo, name: str, total_over_splits: bool) -> float | None:
     per_split: dict[str | None, Agg] = {}
-    for key, agg in run.stats.items():
-        if key[0] == name and key[3] is None and key[2] is None:
-            per_split.setdefault(key[1], Agg()).merge(agg)
+    for row in run.indexed_stats().get(name, ()):
+        key = row[0]
+        if key[3] is None and key[2] is None:
+            per_split.setdefault(key[1], Agg()).merge(Agg(*row[1:]))
     if not per_split:
         return None
     if total_over_splits:
@@ -222,6 +226,15 @@ def _run_value(run: RunInfo, name: str, total_over_splits: bool) -> float | None
 def _mean(values: list[float | None]) -> float | None:
     present = [v for v in values if v is not None]
     return sum(present) / len(present) if present else None
+
+
+OVERVIEW_STATS = (
+    ("num_instances", True),
+    ("num_references", False),
+    ("num_prompt_tokens", False),
+    ("num_completion_tokens", False),
+)
+"""The overview's per-run means: (stat name, summed over splits instead of merged)."""
 
 
 def groups_overview(index: GroupIndex) -> list[Table]:
@@ -241,15 +254,17 @@ def groups_overview(index: GroupIndex) -> list[Table]:
     by_category: dict[str, list[list[Cell]]] = {}
     for group in index.groups_with_runs():
         runs = index.runs_under(group.name)
-        methods = sorted({str(r.adapter_spec.get("method", "")) for r in runs} - {""})
+        methods = sorted({r.method for r in runs} - {""})
+        # One pass over the runs (each one's stats read once), one list of values per column.
+        columns: tuple[list[float | None], ...] = ([], [], [], [])
+        for run in runs:
+            for values, (name, total) in zip(columns, OVERVIEW_STATS):
+                values.append(_run_value(run, name, total))
         row = [
             Cell(group.display_name, href=f"?group={group.name}", description=group.name),
             Cell(group.description),
             Cell(", ".join(methods)),
-            Cell(_mean([_run_value(r, "num_instances", True) for r in runs])),
-            Cell(_mean([_run_value(r, "num_references", False) for r in runs])),
-            Cell(_mean([_run_value(r, "num_prompt_tokens", False) for r in runs])),
-            Cell(_mean([_run_value(r, "num_completion_tokens", False) for r in runs])),
+            *(Cell(_mean(values)) for values in columns),
             Cell(len({r.model for r in runs})),
         ]
         by_category.setdefault(group.category, []).append(row)

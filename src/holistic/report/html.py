@@ -6,7 +6,7 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from html import escape
 from pathlib import Path
 from urllib.parse import quote
@@ -99,6 +99,13 @@ def table_html(
     table: Table, prefix: str, extra_links: list[tuple[str, str]] | None = None, table_id: str = ""
 ) -> str:
     """A sortable leaderboard table; each cell carries its min/mean/max (count) description."""
+    return "".join(iter_table_html(table, prefix, extra_links, table_id))
+
+
+def iter_table_html(
+    table: Table, prefix: str, extra_links: list[tuple[str, str]] | None = None, table_id: str = ""
+) -> Iterator[str]:
+    """`table_html` row by row (a row's cells link to all its runs: a table of a large suite is megabytes)."""
     head = []
     for i, cell in enumerate(table.header):
         arrow = (
@@ -110,45 +117,47 @@ def table_html(
             f'<th title="{e(cell.description)}" data-col="{i}"{arrow} tabindex=0 role=columnheader aria-sort=none>'
             f"{e(cell.value)}</th>"
         )
-    whole_columns = _whole_number_columns(table)
-    body = []
-    for row in table.rows:
-        cells = []
-        for i, cell in enumerate(row):
-            href = cell_href(cell, prefix)
-            is_number = isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool)
-            if is_number and i in whole_columns:
-                text = f"{int(cell.value):,}"
-            else:
-                text = (
-                    format_value(cell.value) if is_number else ("" if cell.value is None else str(cell.value))
-                )
-            if cell.value is None:
-                text = NOT_COMPUTED if cell.not_computed else "-"
-            content = f'<a href="{e(href)}">{e(text)}</a>' if href else e(text)
-            attrs = []
-            if is_number:
-                attrs.append(f'data-value="{cell.value!r}"')
-                attrs.append('class="num' + (' best"' if cell.style else '"'))
-            elif i == 0:
-                attrs.append('class="label"')
-            description = ""
-            if cell.description:
-                attrs.append(f'title="{e(cell.description)}"')
-                if is_number:
-                    description = f'<span class="desc">{e(cell.description)}</span>'
-            cells.append(f"<td {' '.join(attrs)}>{content}{description}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
     links = "".join(f'<a href="{e(href)}">{e(text)}</a>' for text, href in (extra_links or []))
     description = f"<p class=table-desc>{e(table.description)}</p>" if table.description else ""
     anchor = f' id="{e(table_id)}"' if table_id else ""
-    return (
+    yield (
         f"<section class=table-block{anchor}><h3>{e(table.title)}</h3>{description}"
         f"<div class=table-tools><label><input type=checkbox class=toggle-desc> show min / mean / max (count)</label>"
         f"<span class=links>{links}</span></div>"
         f'<div class=scroll><table class="leaderboard sortable"><thead><tr>{"".join(head)}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table></div></section>"
+        f"<tbody>"
     )
+    whole_columns = _whole_number_columns(table)
+    for row in table.rows:
+        yield _row_html(row, whole_columns, prefix)
+    yield "</tbody></table></div></section>"
+
+
+def _row_html(row: list[Cell], whole_columns: set[int], prefix: str) -> str:
+    cells = []
+    for i, cell in enumerate(row):
+        href = cell_href(cell, prefix)
+        is_number = isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool)
+        if is_number and i in whole_columns:
+            text = f"{int(cell.value):,}"
+        else:
+            text = format_value(cell.value) if is_number else ("" if cell.value is None else str(cell.value))
+        if cell.value is None:
+            text = NOT_COMPUTED if cell.not_computed else "-"
+        content = f'<a href="{e(href)}">{e(text)}</a>' if href else e(text)
+        attrs = []
+        if is_number:
+            attrs.append(f'data-value="{cell.value!r}"')
+            attrs.append('class="num' + (' best"' if cell.style else '"'))
+        elif i == 0:
+            attrs.append('class="label"')
+        description = ""
+        if cell.description:
+            attrs.append(f'title="{e(cell.description)}"')
+            if is_number:
+                description = f'<span class="desc">{e(cell.description)}</span>'
+        cells.append(f"<td {' '.join(attrs)}>{content}{description}</td>")
+    return "<tr>" + "".join(cells) + "</tr>"
 
 
 def _whole_number_columns(table: Table) -> set[int]:

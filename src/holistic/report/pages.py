@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 from holistic.report.groups import GroupIndex
-from holistic.report.html import e, page, run_page_href, table_html, write_page, write_page_parts
+from holistic.report.html import (
+    e,
+    iter_table_html,
+    page,
+    page_frame,
+    run_page_href,
+    write_page,
+    write_page_parts,
+)
 from holistic.report.runs import Agg, RunInfo, helm_version_label
 from holistic.report.schema import MetricMatcher, RunGroup, Schema
 from holistic.report.svg import bar_chart, heatmap, scatter
@@ -17,7 +27,7 @@ from holistic.report.tables import (
     file_stem,
     format_value,
     is_displayed_leaf,
-    match_stat,
+    match_indexed,
     model_display_name,
 )
 
@@ -30,12 +40,20 @@ def main_matcher(group: RunGroup) -> MetricMatcher | None:
 
 
 def _mean_over(runs: list[RunInfo], matcher: MetricMatcher) -> float | None:
-    merged: Agg | None = None
+    return _means_over(runs, (matcher,))[0]
+
+
+def _means_over(runs: list[RunInfo], matchers: tuple[MetricMatcher, ...]) -> list[float | None]:
+    """The mean of each matcher's stats over the runs, in one pass (each run's stats read once)."""
+    merged: list[Agg | None] = [None] * len(matchers)
     for run in runs:
-        found = match_stat(run.stats, matcher)
-        if found is not None:
-            merged = found if merged is None else merged.merge(found)
-    return merged.mean if merged else None
+        by_name = run.indexed_stats()
+        for j, matcher in enumerate(matchers):
+            found = match_indexed(by_name, matcher)
+            if found is not None:
+                current = merged[j]
+                merged[j] = found if current is None else current.merge(found)
+    return [m.mean if m else None for m in merged]
 
 
 def _by_model(runs: list[RunInfo]) -> dict[str, list[RunInfo]]:
@@ -64,9 +82,14 @@ def group_plots(schema: Schema, index: GroupIndex, group: RunGroup, tables: list
         bars, vs_time, vs_tokens = [], [], []
         for model, runs in models.items():
             name = model_display_name(schema, model)
-            value = _mean_over(runs, matcher)
-            runtime = _mean_over(runs, MetricMatcher("inference_runtime", matcher.split))
-            tokens = _mean_over(runs, MetricMatcher("num_prompt_tokens", matcher.split))
+            value, runtime, tokens = _means_over(
+                runs,
+                (
+                    matcher,
+                    MetricMatcher("inference_runtime", matcher.split),
+                    MetricMatcher("num_prompt_tokens", matcher.split),
+                ),
+            )
             bars.append((name, value))
             vs_time.append((name, runtime, value))
             vs_tokens.append((name, tokens, value))
@@ -81,27 +104,57 @@ def group_plots(schema: Schema, index: GroupIndex, group: RunGroup, tables: list
     return f"<div class=charts>{''.join(charts)}</div>" if charts else ""
 
 
-def write_group_page(
-    report_dir: Path, suite: str, schema: Schema, index: GroupIndex, group: RunGroup, tables: list[Table]
-) -> None:
-    prefix = "../"
-    path = report_dir / "groups" / f"{file_stem(group.name)}.html"
-    # Written piece by piece: a group of thousands of runs makes a page of tens of MB.
-    write_page_parts(
-        path, group.display_name, _group_body(schema, index, group, tables, prefix), prefix, suite
-    )
+class GroupPage:
+    """A group's page, written as its tables come: each table's HTML goes to a temporary file, and `close` writes
+    the page (contents and plots first, which need only the tables' titles and the first table) around it."""
 
-
-def _group_body(
-    schema: Schema, index: GroupIndex, group: RunGroup, tables: list[Table], prefix: str
-) -> Iterator[str]:
-    parts = [f"<h1>{e(group.display_name)}</h1>", f"<p class=lead>{e(group.description)}</p>"]
-    if group.ad_hoc:
-        parts.append(
-            "<p class=note>This group is not in the schema: its main metric was guessed from the stats.</p>"
+    def __init__(self, report_dir: Path, suite: str, schema: Schema, index: GroupIndex, group: RunGroup):
+        self.report_dir, self.suite, self.schema, self.index, self.group = (
+            report_dir,
+            suite,
+            schema,
+            index,
+            group,
         )
+        self.spool = tempfile.TemporaryFile("w+", encoding="utf-8", dir=report_dir / "groups")  # noqa: SIM115
+        self.titles: list[tuple[str, str]] = []
+        self.first: Table | None = None
+
+    def add(self, table: Table) -> None:
+        links = [(link["text"], "../../" + link["href"]) for link in table.links]
+        self.spool.writelines(iter_table_html(table, "../", links, table_id=f"t-{table.name}"))
+        self.titles.append((table.name, table.title))
+        if self.first is None:
+            self.first = table
+
+    def close(self) -> None:
+        group, prefix = self.group, "../"
+        path = self.report_dir / "groups" / f"{file_stem(group.name)}.html"
+        head, tail = page_frame(group.display_name, prefix, self.suite)
+        try:
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(head)
+                for part in _group_head(self.schema, self.index, group, self.titles, self.first):
+                    f.write(part)
+                self.spool.seek(0)
+                shutil.copyfileobj(self.spool, f)
+                if not self.titles:
+                    f.write("<p class=note>No stats of this group's metrics were found in its runs.</p>")
+                f.write(tail)
+        finally:
+            self.spool.close()
+
+
+def _group_head(
+    schema: Schema, index: GroupIndex, group: RunGroup, titles: list[tuple[str, str]], first: Table | None
+) -> Iterator[str]:
+    """The page of a group down to its first table."""
+    yield f"<h1>{e(group.display_name)}</h1>"
+    yield f"<p class=lead>{e(group.description)}</p>"
+    if group.ad_hoc:
+        yield "<p class=note>This group is not in the schema: its main metric was guessed from the stats.</p>"
     if group.taxonomy:
-        parts.append(
+        yield (
             "<table class=meta>"
             + "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in group.taxonomy.items())
             + "</table>"
@@ -109,26 +162,20 @@ def _group_body(
     children = [schema.run_group(n) for n in group.subgroups]
     children = [c for c in children if c is not None and index.runs_under(c.name)]
     if children:
-        parts.append(
+        yield (
             "<p>Subgroups: "
             + ", ".join(
                 f'<a href="{e(quote(file_stem(c.name)))}.html">{e(c.display_name)}</a>' for c in children
             )
             + "</p>"
         )
-    if tables:
-        parts.append(
+    if titles:
+        yield (
             "<nav class=toc>Tables: "
-            + " · ".join(f'<a href="#t-{e(t.name)}">{e(t.title)}</a>' for t in tables)
+            + " · ".join(f'<a href="#t-{e(name)}">{e(title)}</a>' for name, title in titles)
             + "</nav>"
         )
-    parts.append(group_plots(schema, index, group, tables))
-    yield from parts
-    for table in tables:
-        links = [(link["text"], "../../" + link["href"]) for link in table.links]
-        yield table_html(table, prefix, links, table_id=f"t-{table.name}")
-    if not tables:
-        yield "<p class=note>No stats of this group's metrics were found in its runs.</p>"
+    yield group_plots(schema, index, group, [first] if first is not None else [])
 
 
 def write_index_page(
@@ -219,28 +266,45 @@ def write_runs_page(
     runs: list[RunInfo],
     main_values: dict[str, tuple[str, float | None]],
 ) -> None:
-    rows = []
-    for run in runs:
-        metric, value = main_values.get(run.name, ("", None))
-        rows.append(
-            f'<tr data-run="{e(run.name)}"><td class=label><a href="{e(run_page_href(run.name, ""))}">{e(run.name)}</a></td>'
-            f"<td>{e(model_display_name(schema, run.model))}</td><td>{e(', '.join(run.groups))}</td>"
-            f"<td>{e(run.adapter_spec.get('method', ''))}</td>"
-            f'<td class=num data-value="{run.num_instances}">{run.num_instances:,}</td>'
-            f"<td>{e(metric)}</td>"
-            f'<td class=num data-value="{value if value is not None else ""}">{e(format_value(value))}</td></tr>'
-        )
     head = "".join(
         f"<th tabindex=0>{h}</th>"
         for h in ("Run", "Model", "Groups", "Method", "# instances", "Main metric", "Value")
     )
-    body = (
+    # Written row by row: one row per run of the suite.
+    write_page_parts(
+        report_dir / "runs.html",
+        "Runs",
+        _runs_body(suite, schema, runs, main_values, head),
+        "",
+        suite,
+        active="runs",
+    )
+
+
+def _runs_body(
+    suite: str,
+    schema: Schema,
+    runs: list[RunInfo],
+    main_values: dict[str, tuple[str, float | None]],
+    head: str,
+) -> Iterator[str]:
+    yield (
         f"<h1>Runs</h1><p class=lead>{len(runs)} runs in suite {e(suite)}.</p>"
         "<p><input class=filter data-target=runs-table placeholder='filter runs (words or a regular expression)' size=50> "
         "<span class=filter-note></span></p>"
-        f'<div class=scroll><table id=runs-table class="runs sortable"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
+        f'<div class=scroll><table id=runs-table class="runs sortable"><thead><tr>{head}</tr></thead><tbody>'
     )
-    write_page(report_dir / "runs.html", page("Runs", body, "", suite, active="runs"))
+    for run in runs:
+        metric, value = main_values.get(run.name, ("", None))
+        yield (
+            f'<tr data-run="{e(run.name)}"><td class=label><a href="{e(run_page_href(run.name, ""))}">{e(run.name)}</a></td>'
+            f"<td>{e(model_display_name(schema, run.model))}</td><td>{e(', '.join(run.groups))}</td>"
+            f"<td>{e(run.method)}</td>"
+            f'<td class=num data-value="{run.num_instances}">{run.num_instances:,}</td>'
+            f"<td>{e(metric)}</td>"
+            f'<td class=num data-value="{value if value is not None else ""}">{e(format_value(value))}</td></tr>'
+        )
+    yield "</tbody></table></div>"
 
 
 def write_models_page(report_dir: Path, suite: str, schema: Schema, runs: list[RunInfo]) -> None:

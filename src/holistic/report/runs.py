@@ -1,7 +1,8 @@
 """Reading a suite: which directories are runs, and the few things of each run the tables need.
 
 The summarizer keeps one `RunInfo` per run: its spec and only the stats the schema can show (a few dozen
-numbers), so a suite of thousands of runs fits in memory; everything else is streamed run by run.
+numbers); everything else is streamed run by run. In large suites the spec and stats go to disk until the
+tables need them (`spill.SpilledRun`).
 """
 
 from __future__ import annotations
@@ -83,6 +84,19 @@ def _f(value: float | None) -> str:
     return f"{value:.3f}"
 
 
+StatRow = tuple[StatKey, int, float, float, float | None, float | None]
+"""A stat as plain values: (key, count, sum, sum_squared, min, max)."""
+
+IndexedStats = dict[str, tuple[StatRow, ...]]
+
+
+def index_stats(stats: dict[StatKey, Agg]) -> IndexedStats:
+    by_name: dict[str, list[StatRow]] = {}
+    for key, a in stats.items():
+        by_name.setdefault(key[0], []).append((key, a.count, a.sum, a.sum_squared, a.min, a.max))
+    return {name: tuple(rows) for name, rows in by_name.items()}
+
+
 def stat_key(name: dict[str, Any]) -> StatKey:
     perturbation = name.get("perturbation") or None
     return (
@@ -126,6 +140,10 @@ class RunInfo:
             self.expected_stats = expected_stat_names(self.run_spec)
         return self.expected_stats
 
+    def indexed_stats(self) -> IndexedStats:
+        """Its stats by name, each as (key, count, sum, sum_squared, min, max): what tables match columns against."""
+        return index_stats(self.stats)
+
     @property
     def adapter_spec(self) -> dict[str, Any]:
         return self.run_spec.get("adapter_spec") or {}
@@ -137,6 +155,16 @@ class RunInfo:
     @property
     def model(self) -> str:
         return str(self.adapter_spec.get("model") or self.adapter_spec.get("model_deployment") or "unknown")
+
+    @property
+    def method(self) -> str:
+        method = self.adapter_spec.get("method")
+        return "" if method is None else str(method)
+
+    @property
+    def scenario_key(self) -> str:
+        """Its scenario spec as canonical JSON: runs with equal keys share the scenario's tables."""
+        return json.dumps(self.scenario_spec, sort_keys=True)
 
     @property
     def scenario_name(self) -> str:

@@ -19,9 +19,9 @@ from holistic.report.expected_stats import expected_stat_names
 from holistic.report.groups import (
     GroupIndex,
     ad_hoc_group,
-    group_tables,
     groups_metadata,
     groups_overview,
+    iter_group_tables,
     needed_stat_names,
 )
 from holistic.report.jsonfast import dumps_bytes, iter_array, loads
@@ -29,6 +29,7 @@ from holistic.report.latex import table_to_latex
 from holistic.report.read_pool import read_runs
 from holistic.report.runs import Agg, RunInfo, list_run_dirs, recorded_helm_version, stat_key
 from holistic.report.schema import Schema, load_schema
+from holistic.report.spill import RunStore
 from holistic.report.tables import file_stem, match_stat
 
 RUN_SPEC_KEPT = ("name", "scenario_spec", "adapter_spec", "groups")
@@ -36,6 +37,10 @@ RUN_SPEC_KEPT = ("name", "scenario_spec", "adapter_spec", "groups")
 RunInfo.expected_stats)."""
 
 COST_STATS = ("num_prompt_tokens", "num_completion_tokens", "num_completions", "num_requests")
+
+SPILL_MIN_RUNS = 256
+"""Suites of this many runs or more keep their runs' table data on disk (`spill.RunStore`) until the tables are
+built; below, in memory (a few MB)."""
 
 
 @dataclass
@@ -191,6 +196,8 @@ class Summarizer:
         # suites), merged in directory order, so every output is the same for any number of threads.
         reads = read_runs(self, run_dirs, needed, self.options.num_threads)
         shared = self._shared
+        # Large suites keep each run's table data on disk until the tables are built (spill.py).
+        store = RunStore() if len(run_dirs) >= SPILL_MIN_RUNS else None
         try:
             for read in reads:
                 progress.update()
@@ -209,16 +216,34 @@ class Summarizer:
                 unknown_metrics.update(dict.fromkeys(read.unknown_metrics))
                 if read.main_value is not None:
                     main_values[info.name] = read.main_value
-                infos.append(info)
+                infos.append(info if store is None else store.spill(info))
             runs_json.close()
             run_specs_json.close()
         except BaseException:
             runs_json.abort()
             run_specs_json.abort()
+            if store is not None:
+                store.close()
             raise
         finally:
             reads.close()
             progress.close()
+        try:
+            return self._write_report(schema, infos, unknown_metrics, costs, main_values, started_ns)
+        finally:
+            if store is not None:
+                store.close()
+
+    def _write_report(
+        self,
+        schema: Schema,
+        infos: list[RunInfo],
+        unknown_metrics: dict[str, None],
+        costs: dict[str, dict[str, float]],
+        main_values: dict[str, tuple[str, float | None]],
+        started_ns: int,
+    ) -> SummaryResult:
+        """Everything after the runs are read: the suite's files and pages."""
         if unknown_metrics:
             names = list(unknown_metrics)
             shown = ", ".join(names[:10]) + (f", ... ({len(names)} in all)" if len(names) > 10 else "")
@@ -401,21 +426,26 @@ class Summarizer:
             copy_assets(self.report_dir)
             (self.report_dir / "groups").mkdir(parents=True, exist_ok=True)
         for group in index.groups_with_runs():
-            tables = group_tables(index, group)
-            for table in tables:
-                stem = f"{file_stem(group.name)}_{table.name}"
-                _write_text(groups_dir / "latex" / f"{stem}.tex", table_to_latex(table, group.name))
-                table.links = [
-                    {"text": "LaTeX", "href": f"groups/latex/{stem}.tex"},
-                    {"text": "JSON", "href": f"groups/json/{stem}.json"},
-                ]
-                (groups_dir / "json" / f"{stem}.json").write_bytes(dumps_bytes(table.to_json()))
-            _write_text(
-                groups_dir / f"{file_stem(group.name)}.json",
-                json.dumps([t.to_json() for t in tables], indent=2),
-            )
-            if html:
-                pages.write_group_page(self.report_dir, self.suite, schema, index, group, tables)
+            # Table by table: each is written (LaTeX, JSON, the group's JSON and page) and let go before the next.
+            group_json = _JsonList(groups_dir / f"{file_stem(group.name)}.json")
+            page = pages.GroupPage(self.report_dir, self.suite, schema, index, group) if html else None
+            try:
+                for table in iter_group_tables(index, group):
+                    stem = f"{file_stem(group.name)}_{table.name}"
+                    _write_text(groups_dir / "latex" / f"{stem}.tex", table_to_latex(table, group.name))
+                    table.links = [
+                        {"text": "LaTeX", "href": f"groups/latex/{stem}.tex"},
+                        {"text": "JSON", "href": f"groups/json/{stem}.json"},
+                    ]
+                    as_json = table.to_json()
+                    (groups_dir / "json" / f"{stem}.json").write_bytes(dumps_bytes(as_json))
+                    group_json.add(as_json)
+                    if page is not None:
+                        page.add(table)
+            finally:
+                group_json.close()
+            if page is not None:
+                page.close()
         if html:
             pages.write_index_page(self.report_dir, self.suite, date, schema, index, overview, self.warnings)
             pages.write_runs_page(self.report_dir, self.suite, schema, index.runs, main_values)
@@ -428,6 +458,33 @@ def _count_versions(infos: list[RunInfo]) -> dict[str, int]:
         key = info.helm_version or "unknown"
         counts[key] = counts.get(key, 0) + 1
     return dict(sorted(counts.items()))
+
+
+class _JsonList:
+    """`json.dumps(items, indent=2)` written item by item, piece by piece: json escapes newlines in strings, so
+    indenting each item's text by two spaces gives the same bytes; and json.dumps(indent=2) would first hold a
+    list of every token of a table (tens of MB for a table of a suite of thousands of runs)."""
+
+    def __init__(self, path: Path):
+        self.file = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed by close()
+        self.count = 0
+        self.encoder = json.JSONEncoder(indent=2)  # json.dumps(indent=2)'s encoder
+
+    def add(self, item: Any) -> None:
+        write = self.file.write
+        write(",\n  " if self.count else "[\n  ")
+        pieces: list[str] = []
+        for piece in self.encoder.iterencode(item):
+            pieces.append(piece)
+            if len(pieces) >= 8192:
+                write("".join(pieces).replace("\n", "\n  "))
+                pieces.clear()
+        write("".join(pieces).replace("\n", "\n  "))
+        self.count += 1
+
+    def close(self) -> None:
+        self.file.write("\n]" if self.count else "[]")
+        self.file.close()
 
 
 def _write_text(path: Path, text: str) -> None:

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from holistic.report.runs import Agg, RunInfo, StatKey
+from holistic.report.runs import Agg, IndexedStats, RunInfo, StatKey, StatRow, index_stats
 from holistic.report.schema import ALL_GROUPS, BY_GROUP, MetricMatcher, RunGroup, Schema
 
 # Models whose APIs give no usable log probabilities: their calibration and ranking cells are hidden (HELM 0.2).
@@ -98,16 +98,22 @@ def _runs_href(run_names: tuple[str, ...]) -> str:
 
 def match_stat(stats: dict[StatKey, Agg], matcher: MetricMatcher) -> Agg | None:
     """Merge the stats a matcher selects (sub-splits merged unless it names one); quasi_exact_match falls back to exact_match."""
-    found = _match(stats, matcher.name, matcher)
+    return match_indexed(index_stats(stats), matcher)
+
+
+def match_indexed(by_name: IndexedStats, matcher: MetricMatcher) -> Agg | None:
+    """`match_stat` on a run's `indexed_stats()`."""
+    found = _match(by_name.get(matcher.name, ()), matcher)
     if found is None and matcher.name == "quasi_exact_match":
-        found = _match(stats, "exact_match", matcher)
+        found = _match(by_name.get("exact_match", ()), matcher)
     return found
 
 
-def _match(stats: dict[StatKey, Agg], name: str, m: MetricMatcher) -> Agg | None:
+def _match(rows: tuple[StatRow, ...], m: MetricMatcher) -> Agg | None:
     merged: Agg | None = None
-    for (s_name, split, sub_split, p_name, computed_on), agg in stats.items():
-        if s_name != name or split != m.split:
+    for row in rows:
+        _, split, sub_split, p_name, computed_on = row[0]
+        if split != m.split:
             continue
         if m.sub_split is not None and sub_split != m.sub_split:
             continue
@@ -115,7 +121,8 @@ def _match(stats: dict[StatKey, Agg], name: str, m: MetricMatcher) -> Agg | None
             continue
         if p_name is not None and computed_on != WORST:
             continue
-        merged = agg.copy() if merged is None else merged.merge(agg)
+        agg = Agg(*row[1:])
+        merged = agg if merged is None else merged.merge(agg)
     return merged
 
 
@@ -175,10 +182,6 @@ def _canonical(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
 
 
-def scenario_key(run: RunInfo) -> str:
-    return json.dumps(run.scenario_spec, sort_keys=True)
-
-
 def coarse_value(run: RunInfo, key: str) -> str:
     value = run.adapter_spec.get(key)
     if key == "instructions" and isinstance(value, str):
@@ -199,17 +202,35 @@ def varying_keys(runs: list[RunInfo]) -> dict[str, tuple[str, ...]]:
     """
     clusters: dict[tuple[str, str], list[RunInfo]] = {}
     for run in runs:
-        clusters.setdefault((scenario_key(run), run.model), []).append(run)
+        clusters.setdefault((run.scenario_key, run.model), []).append(run)
     out: dict[str, list[str]] = {}
     for (_, model), members in clusters.items():
         keys = out.setdefault(model, [])
         if len(members) < 2:
             continue
-        # Each field once, in order of first appearance (not once per member: clusters can be large).
-        for k in dict.fromkeys(k for member in members for k in member.adapter_spec):
-            if k != "model" and k not in keys and len({coarse_value(m, k) for m in members}) > 1:
+        # One pass over the members (a run's adapter spec may have to be read back from disk): per field in order
+        # of first appearance, its first value, whether another was seen, and how many members have it (in the
+        # others it counts as null).
+        seen: dict[str, list[Any]] = {}
+        for member in members:
+            for k in member.adapter_spec:
+                value = coarse_value(member, k)
+                entry = seen.get(k)
+                if entry is None:
+                    seen[k] = [value, False, 1]
+                else:
+                    entry[2] += 1
+                    if value != entry[0]:
+                        entry[1] = True
+        for k, (first, varied, count) in seen.items():
+            if k == "model" or k in keys:
+                continue
+            if varied or (count < len(members) and first != _NULL):
                 keys.append(k)
     return {model: tuple(keys) for model, keys in out.items()}
+
+
+_NULL = _canonical(None)
 
 
 class Rows:
@@ -220,9 +241,11 @@ class Rows:
         self.keys: dict[str, RowKey] = {}
         varying = varying_keys(runs)
         shown = [k for k in group.adapter_keys_shown if k != "model"]
+        interned: dict[RowKey, RowKey] = {}  # runs of a row share one key (suites of thousands of runs)
         for run in runs:
             extra = shown + [k for k in varying[run.model] if k not in shown]
-            self.keys[run.name] = (("model", run.model),) + tuple((k, coarse_value(run, k)) for k in extra)
+            key = (("model", run.model),) + tuple((k, coarse_value(run, k)) for k in extra)
+            self.keys[run.name] = interned.setdefault(key, key)
 
     def key(self, run: RunInfo) -> RowKey:
         return self.keys[run.name]
@@ -269,17 +292,53 @@ def build_table(
     description: str | None = None,
 ) -> Table | None:
     """Rows x columns of aggregated stats; columns with no value anywhere are dropped; None if nothing is left."""
+    return build_tables(
+        [TableSpec(title, name, columns, description)], rows, runs, subgroup_runs, with_win_rate
+    )[0]
+
+
+@dataclass
+class TableSpec:
+    title: str
+    name: str
+    columns: list[Column]
+    description: str | None = None
+
+
+def build_tables(
+    specs: list[TableSpec],
+    rows: Rows,
+    runs: list[RunInfo],
+    subgroup_runs: dict[str, set[str]],
+    with_win_rate: bool,
+) -> list[Table | None]:
+    """`build_table` for several tables over the same runs, in one pass over each row's runs."""
     by_row: dict[RowKey, list[RunInfo]] = {}
     for run in runs:
         by_row.setdefault(rows.key(run), []).append(run)
     row_keys = rows.ordered(set(by_row))
-    grid: list[list[Cell]] = []
-    for key in row_keys:
-        cells = []
-        for column in columns:
-            members = [r for r in by_row[key] if r.name in subgroup_runs[column.group.name]]
-            cells.append(_metric_cell(members, column))
-        grid.append(cells)
+    every_column = [column for spec in specs for column in spec.columns]
+    full_grid = [_row_cells(by_row[key], every_column, subgroup_runs) for key in row_keys]
+    run_names = [[r.name for r in by_row[key]] for key in row_keys]
+    tables: list[Table | None] = []
+    start = 0
+    for spec in specs:
+        end = start + len(spec.columns)
+        grid = [row[start:end] for row in full_grid]
+        tables.append(_finish_table(spec, grid, rows, row_keys, run_names, with_win_rate))
+        start = end
+    return tables
+
+
+def _finish_table(
+    spec: TableSpec,
+    grid: list[list[Cell]],
+    rows: Rows,
+    row_keys: list[RowKey],
+    run_names: list[list[str]],
+    with_win_rate: bool,
+) -> Table | None:
+    columns = spec.columns
     keep = [
         j for j in range(len(columns)) if any(row[j].value is not None or row[j].expected for row in grid)
     ]
@@ -297,39 +356,72 @@ def build_table(
     ]
     header += [c.header for c in columns]
     table_rows = []
-    for key, cells in zip(row_keys, grid):
-        run_names = [r.name for r in by_row[key]]
+    for key, cells, names in zip(row_keys, grid, run_names):
         label = Cell(
             rows.label(key),
-            description=f"{len(run_names)} run(s)",
-            href=runs_href(run_names),
-            run_names=run_names,
+            description=f"{len(names)} run(s)",
+            href=runs_href(names),
+            run_names=names,
         )
         table_rows.append([label, *cells])
     if with_win_rate:
         _insert_win_rate(columns, header, table_rows, grid)
-    return Table(title=title, header=header, rows=table_rows, name=name, description=description)
+    return Table(
+        title=spec.title, header=header, rows=table_rows, name=spec.name, description=spec.description
+    )
 
 
-def _metric_cell(runs: list[RunInfo], column: Column) -> Cell:
+def _row_cells(runs: list[RunInfo], columns: list[Column], subgroup_runs: dict[str, set[str]]) -> list[Cell]:
+    """The metric cells of one row: each column merges the stats its matcher selects in the row's runs of the
+    column's subgroup. One pass over the runs, so each run's stats are read (back) once per row."""
+    width = len(columns)
+    merged: list[Agg | None] = [None] * width
+    names: list[list[str]] = [[] for _ in range(width)]
+    first: list[RunInfo | None] = [None] * width
+    expected = [False] * width
+    members = [subgroup_runs[column.group.name] for column in columns]
+    for run in runs:
+        by_name = None
+        for j, column in enumerate(columns):
+            if run.name not in members[j]:
+                continue
+            if first[j] is None:
+                first[j] = run
+            if by_name is None:
+                by_name = run.indexed_stats()
+            matcher = column.matcher
+            assert matcher is not None
+            found = match_indexed(by_name, matcher)
+            if found is None:
+                if not expected[j] and matcher.name in _expected_stats(run):
+                    expected[j] = True
+                continue
+            current = merged[j]
+            merged[j] = found if current is None else current.merge(found)
+            names[j].append(run.name)
+    return [
+        _metric_cell(merged[j], names[j], first[j], expected[j], column) for j, column in enumerate(columns)
+    ]
+
+
+def _metric_cell(
+    merged: Agg | None, names: list[str], first: RunInfo | None, expected: bool, column: Column
+) -> Cell:
+    """A cell from its merged stat; `first` is the first of its runs (None: no run), `expected` whether a run
+    without the stat promises it."""
     matcher = column.matcher
     assert matcher is not None
-    merged: Agg | None = None
-    names: list[str] = []
-    for run in runs:
-        found = match_stat(run.stats, matcher)
-        if found is None:
-            continue
-        merged = found if merged is None else merged.merge(found)
-        names.append(run.name)
-    if merged is None and runs:
-        expected = any(matcher.name in _expected_stats(run) for run in runs)
+    if merged is None and first is not None:
         return Cell(None, description=NOT_COMPUTED, not_computed=True, expected=expected)
     if merged is None or merged.count == 0:
         # The metric ran but had nothing to measure (a bias stat without any group word): "-", column kept.
-        return Cell(None, description="no value: nothing to measure" if runs else None, expected=bool(runs))
-    if runs[0].model in LOGPROBS_ISSUE_MODELS and (
-        column.metric_group in LOGPROBS_METRIC_GROUPS or matcher.name in LOGPROBS_METRICS
+        return Cell(
+            None, description="no value: nothing to measure" if first else None, expected=first is not None
+        )
+    if (
+        first is not None
+        and first.model in LOGPROBS_ISSUE_MODELS
+        and (column.metric_group in LOGPROBS_METRIC_GROUPS or matcher.name in LOGPROBS_METRICS)
     ):
         return Cell(None, description="hidden: this model's API returns no usable log probabilities")
     return Cell(merged.mean, description=merged.describe(), href=runs_href(names), run_names=names)
