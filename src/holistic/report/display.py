@@ -8,12 +8,11 @@ outputs are written as they come, so memory stays flat however many instances a 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from holistic.report.jsonfast import dumps_bytes, iter_array, iter_array_raw, loads
+from holistic.report.jsonfast import dumps_bytes, iter_array
 from holistic.report.runs import instance_text
 
 PAGE_SIZE = 25
@@ -116,11 +115,7 @@ def read_per_instance_stats(
     if not path.is_file():
         return table, costs, []
     interesting = None if wanted is None else {*wanted, *costs, "predicted_index"}
-    picker = _StatPicker(interesting) if interesting is not None else None
-    for element in iter_array_raw(path):
-        entry = picker.parse(element) if picker is not None else None
-        if entry is None:
-            entry = loads(element) if isinstance(element, bytes) else element
+    for entry in iter_array(path):
         key = (
             str(entry.get("instance_id")),
             _perturbation_key(entry.get("perturbation")),
@@ -141,51 +136,6 @@ def read_per_instance_stats(
                 values[name] = stat["mean"]
                 names[name] = None
     return table, costs, list(names)
-
-
-_PLAIN_NAME = re.compile(r"[\x20-\x7e]*")
-_STAT_START = b'{"name":{"name":"'
-_NEXT_STAT = b'},{"name":{"name":"'
-_STATS_KEY = b',"stats":['
-
-
-class _StatPicker:
-    """Parses, of a compact per-instance element (one line, as holistic writes them), only the stats whose names
-    are wanted: an MMLU or synthetic_reasoning element has 20-30 stats, the report shows a few.
-
-    A stat opens with `{"name":{"name":"<name>"` and the next one with `},{"name":{"name":"`: byte sequences that
-    only the JSON structure can hold (inside a string, every `"` is escaped). Anything else (HELM's indented
-    layout, keys after "stats", names that JSON would escape) is left to the full parse (`parse` -> None).
-    """
-
-    def __init__(self, names: set[str]):
-        plain = [n for n in names if _PLAIN_NAME.fullmatch(n) and '"' not in n and "\\" not in n]
-        self.usable = len(plain) == len(names)
-        alternatives = b"|".join(re.escape(n.encode()) for n in sorted(plain, key=len, reverse=True))
-        self.pattern = re.compile(re.escape(_STAT_START) + b"(?:" + alternatives + b')"')
-
-    def parse(self, element: Any) -> dict[str, Any] | None:
-        if not self.usable or not isinstance(element, bytes) or not element.endswith(b"]}"):
-            return None
-        at = element.find(_STATS_KEY)
-        if at < 0 or element.find(_STATS_KEY, at + 1) >= 0:
-            return None
-        body_start = at + len(_STATS_KEY)
-        body_end = len(element) - 2
-        picked = []
-        for found in self.pattern.finditer(element, body_start, body_end):
-            start = found.start()
-            end = element.find(_NEXT_STAT, start, body_end)
-            picked.append(element[start : body_end if end < 0 else end + 1])
-        try:
-            entry = loads(element[:at] + b"}")
-            stats = loads(b"[" + b",".join(picked) + b"]") if picked else []
-        except ValueError:  # not the layout assumed (a key after "stats" holding an array, say)
-            return None
-        if not isinstance(entry, dict):
-            return None
-        entry["stats"] = stats
-        return entry
 
 
 def write_run_display(

@@ -77,13 +77,6 @@ def iter_array(path: str | Path, key: str | None = None) -> Iterator[Any]:
     element on a line of its own. Elements are cut there and parsed one by one, keeping memory flat however
     large the file. Any other layout is parsed whole.
     """
-    for element in iter_array_raw(path, key):
-        yield loads(element) if isinstance(element, bytes) else element
-
-
-def iter_array_raw(path: str | Path, key: str | None = None) -> Iterator[Any]:
-    """`iter_array` that yields each element's bytes, unparsed (a caller may parse only part of it); elements of a
-    file parsed whole come already parsed (not bytes). A compact element's bytes are its line (no newline)."""
     with open(path, "rb") as f:
         buffer = f.read(BLOCK)
         start = _first_element(buffer, key)
@@ -104,7 +97,7 @@ def iter_array_raw(path: str | Path, key: str | None = None) -> Iterator[Any]:
                 end = buffer.find(marker, position)
             end += len(marker)
             # A compact element's line ends in `,` (but the last) and the newline; an indented one in `}`.
-            yield buffer[position:end].rstrip(b",\n") if marker == b"\n" else buffer[position:end]
+            yield loads(buffer[position:end].rstrip(b",\n") if marker == b"\n" else buffer[position:end])
             position = end
             # Skip the separator: `,` and whitespace, or the closing `]`.
             while True:
