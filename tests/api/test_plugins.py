@@ -181,3 +181,23 @@ def test_helm_present_takes_plugins(tmp_path: Path):
         (tmp_path / "benchmarking_output/runs/p/echo_words:model=simple_model1/stats.json").read_text()
     )
     assert any(s["name"]["name"] == "exact_match" for s in stats)
+
+
+def test_entry_point_scan_is_skipped_only_when_no_distribution_declares_the_group(
+    tmp_path: Path, monkeypatch
+):
+    from holistic import plugins
+
+    other = tmp_path / "other"
+    (other / "tool-1.0.dist-info").mkdir(parents=True)
+    (other / "tool-1.0.dist-info" / "entry_points.txt").write_text("[console_scripts]\ntool = tool:main\n")
+    (other / "bare-2.0.dist-info").mkdir()  # no entry_points.txt
+    monkeypatch.setattr(sys, "path", [str(other), str(tmp_path / "missing")])
+    assert plugins._no_entry_points_declared("holistic")
+    site = _installed_package(tmp_path, "echo_plugin", SCENARIO_PLUGIN)
+    monkeypatch.setattr(sys, "path", [str(other), str(site)])
+    assert not plugins._no_entry_points_declared("holistic")
+    archive = tmp_path / "packages.zip"
+    archive.write_bytes(b"PK\x05\x06" + b"\0" * 18)  # a zip on sys.path: only importlib.metadata can tell
+    monkeypatch.setattr(sys, "path", [str(other), str(archive)])
+    assert not plugins._no_entry_points_declared("holistic")

@@ -17,9 +17,23 @@ STATIC_DIR = Path(__file__).with_name("static")
 ASSETS = ("report.css", "report.js")
 
 
+_ESCAPED: dict[str, str] = {}
+"""Short texts already escaped: a run page escapes thousands of cells, mostly the same few names and numbers."""
+
+
 def e(text: object) -> str:
     """Escape any text for HTML element content and attribute values."""
-    return escape("" if text is None else str(text), quote=True)
+    if text is None:
+        return ""
+    text = str(text)
+    found = _ESCAPED.get(text)
+    if found is None:
+        found = escape(text, quote=True)
+        if len(text) <= 100:
+            if len(_ESCAPED) >= 65536:
+                _ESCAPED.clear()
+            _ESCAPED[text] = found
+    return found
 
 
 def run_slug(run_name: str) -> str:

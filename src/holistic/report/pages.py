@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -116,6 +114,8 @@ class GroupPage:
             index,
             group,
         )
+        import tempfile
+
         self.spool = tempfile.TemporaryFile("w+", encoding="utf-8", dir=report_dir / "groups")  # noqa: SIM115
         self.titles: list[tuple[str, str]] = []
         self.first: Table | None = None
@@ -137,7 +137,8 @@ class GroupPage:
                 for part in _group_head(self.schema, self.index, group, self.titles, self.first):
                     f.write(part)
                 self.spool.seek(0)
-                shutil.copyfileobj(self.spool, f)
+                while chunk := self.spool.read(1 << 20):
+                    f.write(chunk)
                 if not self.titles:
                     f.write("<p class=note>No stats of this group's metrics were found in its runs.</p>")
                 f.write(tail)

@@ -140,9 +140,17 @@ class RunInfo:
             self.expected_stats = expected_stat_names(self.run_spec)
         return self.expected_stats
 
+    _indexed: tuple[dict[StatKey, Agg], IndexedStats] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+    """indexed_stats() of the stats dict it was computed from (recomputed when `stats` is replaced)."""
+
     def indexed_stats(self) -> IndexedStats:
         """Its stats by name, each as (key, count, sum, sum_squared, min, max): what tables match columns against."""
-        return index_stats(self.stats)
+        cached = self._indexed
+        if cached is None or cached[0] is not self.stats:
+            cached = self._indexed = (self.stats, index_stats(self.stats))
+        return cached[1]
 
     @property
     def adapter_spec(self) -> dict[str, Any]:

@@ -29,7 +29,6 @@ from holistic.report.latex import table_to_latex
 from holistic.report.read_pool import read_runs
 from holistic.report.runs import Agg, RunInfo, list_run_dirs, recorded_helm_version, stat_key
 from holistic.report.schema import Schema, load_schema
-from holistic.report.spill import RunStore
 from holistic.report.tables import file_stem, match_stat
 
 RUN_SPEC_KEPT = ("name", "scenario_spec", "adapter_spec", "groups")
@@ -168,8 +167,6 @@ class Summarizer:
         self._print_warning(message)
 
     def run(self) -> SummaryResult:
-        from tqdm import tqdm
-
         schema = self.schema
         needed = needed_stat_names(schema)
         run_dirs = list(list_run_dirs(self.suite_dir, self.warn))
@@ -185,19 +182,17 @@ class Summarizer:
         unknown_metrics: dict[str, None] = {}
         costs: dict[str, dict[str, float]] = {}
         main_values: dict[str, tuple[str, float | None]] = {}
-        progress = tqdm(
-            total=len(run_dirs),
-            desc="summarize",
-            unit="run",
-            file=sys.stderr,
-            disable=self._progress_disabled(),
-        )
+        progress = self._progress_bar(len(run_dirs))
         # Runs are read (and their files written) in parallel with --num-threads (worker processes for large
         # suites), merged in directory order, so every output is the same for any number of threads.
         reads = read_runs(self, run_dirs, needed, self.options.num_threads)
         shared = self._shared
         # Large suites keep each run's table data on disk until the tables are built (spill.py).
-        store = RunStore() if len(run_dirs) >= SPILL_MIN_RUNS else None
+        store = None
+        if len(run_dirs) >= SPILL_MIN_RUNS:
+            from holistic.report.spill import RunStore
+
+            store = RunStore()
         try:
             for read in reads:
                 progress.update()
@@ -280,10 +275,18 @@ class Summarizer:
             helm_versions=self.helm_versions,
         )
 
-    def _progress_disabled(self) -> bool | None:
-        if self.options.progress is None:
-            return None  # tqdm: only on a terminal
-        return not self.options.progress
+    def _progress_bar(self, total: int) -> Any:
+        """tqdm's bar, or a stand-in when there is none to show (importing tqdm and making a disabled bar, which
+        still creates a multiprocessing lock, cost 10-15 ms of a summarize that takes a few hundred)."""
+        shown = self.options.progress
+        if shown is None:
+            isatty = getattr(sys.stderr, "isatty", None)
+            shown = isatty() if isatty is not None else True  # tqdm's own rule for disable=None
+        if not shown:
+            return _NoProgress()
+        from tqdm import tqdm
+
+        return tqdm(total=total, desc="summarize", unit="run", file=sys.stderr)
 
     def _read_run(self, run_dir: Path, needed) -> _RunRead | None:
         """Read one run and write its display files and page; touches no state shared between runs."""
@@ -458,6 +461,14 @@ def _count_versions(infos: list[RunInfo]) -> dict[str, int]:
         key = info.helm_version or "unknown"
         counts[key] = counts.get(key, 0) + 1
     return dict(sorted(counts.items()))
+
+
+class _NoProgress:
+    def update(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
 
 
 class _JsonList:
