@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -37,8 +38,14 @@ def python_env() -> dict[str, str]:
     return env
 
 
+CPU_SECONDS: list[float] = []
+"""User + system seconds of each measured command (its worker processes included): less shaken by other jobs
+on a shared machine than wall time."""
+
+
 def measure(args: list[str], cwd: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one child process (GNU time's %M)."""
+    """Wall seconds and peak RSS (MiB) of one child process (GNU time's %M); its CPU seconds go to CPU_SECONDS."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run(
         ["/usr/bin/time", "-f", "%M", sys.executable, *args],
@@ -48,6 +55,8 @@ def measure(args: list[str], cwd: Path) -> tuple[float, float]:
         text=True,
     )
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU_SECONDS.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     if result.returncode != 0:
         raise SystemExit(f"failed: {' '.join(args[:4])} ...\n{result.stderr[-2000:]}")
     return wall, int(result.stderr.strip().splitlines()[-1]) / 1024
@@ -92,7 +101,7 @@ def main() -> None:
         f"load {os.getloadavg()[0]:.2f}; --helm-version {args.helm_version}"
     )
     print(
-        f"{'runs':>6} {'helm-run s':>11} {'ms/run':>7} {'RSS MiB':>8} {'summarize s':>12} {'RSS MiB':>8} {'load':>5}"
+        f"{'runs':>6} {'helm-run s':>11} {'ms/run':>7} {'RSS MiB':>8} {'summarize s':>12} {'CPU s':>8} {'RSS MiB':>8} {'load':>5}"
     )
     try:
         for count in args.runs:
@@ -101,7 +110,7 @@ def main() -> None:
             conf.write_text(
                 "entries: [\n" + "".join(f'  {{description: "{d}", priority: 1}}\n' for d in specs) + "]\n"
             )
-            runs, summaries = [], []
+            runs, summaries, summary_cpu = [], [], []
             for _ in range(args.repeat):
                 out = workdir / f"out{count}"
                 if args.reuse and (out / "runs" / "s").is_dir():
@@ -110,6 +119,7 @@ def main() -> None:
                          "--num-threads", str(args.num_threads)],
                         workdir,
                     ))  # fmt: skip
+                    summary_cpu.append(CPU_SECONDS[-1])
                     continue
                 shutil.rmtree(out, ignore_errors=True)
                 runs.append(
@@ -127,12 +137,14 @@ def main() -> None:
                         workdir,
                     )
                 )  # fmt: skip
+                summary_cpu.append(CPU_SECONDS[-1])
                 shutil.rmtree(workdir / f"env{count}", ignore_errors=True)  # cold cache next time
             run_wall = statistics.median(w for w, _ in runs) if runs else float("nan")
             summarize_wall = statistics.median(w for w, _ in summaries)
             print(
                 f"{count:>6} {run_wall:>11.2f} {1000 * run_wall / count:>7.1f} {max((m for _, m in runs), default=0):>8.0f} "
-                f"{summarize_wall:>12.2f} {max(m for _, m in summaries):>8.0f} {os.getloadavg()[0]:>5.2f}"
+                f"{summarize_wall:>12.2f} {statistics.median(summary_cpu):>8.2f} {max(m for _, m in summaries):>8.0f} "
+                f"{os.getloadavg()[0]:>5.2f}"
             )
     finally:
         if args.workdir is None:

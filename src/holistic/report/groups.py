@@ -84,6 +84,15 @@ class GroupIndex:
             for group in run.groups:
                 self.direct.setdefault(group, []).append(run)
         self._under: dict[str, list[RunInfo]] = {}
+        self._last_rows: tuple[tuple[tuple[str, ...], tuple[str, ...]], Rows] | None = None
+
+    def rows(self, group: RunGroup, runs: list[RunInfo]) -> Rows:
+        """The row keys of a page; the last is kept, as nested groups (core_scenarios > knowledge > mmlu) often
+        show the same runs with the same adapter fields, and keying thousands of runs reads each one back."""
+        key = (tuple(r.name for r in runs), tuple(group.adapter_keys_shown))
+        if self._last_rows is None or self._last_rows[0] != key:
+            self._last_rows = (key, Rows(self.schema, group, runs))
+        return self._last_rows[1]
 
     def runs_under(self, name: str, _seen: frozenset[str] = frozenset()) -> list[RunInfo]:
         if name in self._under:
@@ -136,7 +145,7 @@ def _group_tables(index: GroupIndex, group: RunGroup) -> Iterator[Table]:
     all_runs = index.runs_under(group.name)
     if not all_runs:
         return
-    rows = Rows(schema, group, all_runs)
+    rows = index.rows(group, all_runs)
     if not is_displayed_leaf(group):
         yield from _by_metric_tables(index, group, rows)
         return
@@ -252,14 +261,18 @@ def groups_overview(index: GroupIndex) -> list[Table]:
         Cell("# models", description="Models evaluated", is_header=True),
     ]
     by_category: dict[str, list[list[Cell]]] = {}
+    per_run: dict[str, tuple[float | None, ...]] = {}
     for group in index.groups_with_runs():
         runs = index.runs_under(group.name)
         methods = sorted({r.method for r in runs} - {""})
-        # One pass over the runs (each one's stats read once), one list of values per column.
+        # Each run's values once for all the groups it is in (its stats may have to be read back from disk).
         columns: tuple[list[float | None], ...] = ([], [], [], [])
         for run in runs:
-            for values, (name, total) in zip(columns, OVERVIEW_STATS):
-                values.append(_run_value(run, name, total))
+            found = per_run.get(run.name)
+            if found is None:
+                found = per_run[run.name] = tuple(_run_value(run, n, total) for n, total in OVERVIEW_STATS)
+            for values, value in zip(columns, found):
+                values.append(value)
         row = [
             Cell(group.display_name, href=f"?group={group.name}", description=group.name),
             Cell(group.description),
