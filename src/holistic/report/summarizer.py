@@ -192,7 +192,7 @@ class Summarizer:
         if len(run_dirs) >= SPILL_MIN_RUNS:
             from holistic.report.spill import RunStore
 
-            store = RunStore()
+            store = RunStore(str(self.suite_dir))  # the suite's disk, not /tmp (often a RAM disk)
         try:
             for read in reads:
                 progress.update()
