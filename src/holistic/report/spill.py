@@ -43,8 +43,11 @@ class RunStore:
         spec = marshal.dumps(info.run_spec)
         stats = marshal.dumps(info.indexed_stats())
         offset = self._size
-        os.pwrite(self._fd, spec + stats, offset)
-        self._size += len(spec) + len(stats)
+        data = memoryview(spec + stats)
+        while data:  # a regular file takes it all at once; loop in case the OS writes less
+            written = os.pwrite(self._fd, data, self._size)
+            data = data[written:]
+            self._size += written
         shared = self._shared
         return SpilledRun(
             self,
