@@ -220,6 +220,40 @@ class _Encoder:
         return "{" + inner + ("," + inner).join(parts) + self.pads[depth] + "}"
 
 
+def full_stat(stat: dict[str, Any]) -> dict[str, Any]:
+    """A Stat's JSON object with every field, from the compact form of per_instance_stats.json.
+
+    Compact files leave out what a Stat's other fields determine (metrics.statistic._encode_stat): a stat
+    with count 0 is only its name (count, sum and sum_squared are their defaults, 0); a stat with count 1
+    keeps `mean` (HELM's run display reads it) and `sum` only when that is an int; its sum, sum of squares,
+    min, max, variance (the int 0) and stddev (0.0) follow. Full objects (HELM's files, --indent-json, stats
+    that merged several values) come back unchanged. Keys are in HELM's order, so
+    `json.dumps(..., indent=2)` of the expanded records gives HELM's bytes.
+    """
+    if "sum_squared" in stat:
+        return stat
+    count = stat.get("count", 0)
+    if count == 1 and "mean" in stat:
+        mean = stat["mean"]
+        value = stat.get("sum", mean)
+        return {
+            "name": stat["name"],
+            "count": 1,
+            "sum": value,
+            "sum_squared": value * value,
+            "min": value,
+            "max": value,
+            "mean": mean,
+            "variance": 0,
+            "stddev": 0.0,
+        }
+    if count == 0:
+        return {"name": stat["name"], "count": 0, "sum": stat.get("sum", 0), "sum_squared": 0, **{
+            k: v for k, v in stat.items() if k not in ("name", "count", "sum")
+        }}
+    return stat
+
+
 def _json_key(key: Any) -> str:
     if isinstance(key, bool):
         return "true" if key else "false"
@@ -315,11 +349,15 @@ class AtomicFiles:
     def commit(self) -> None:
         try:
             for tmp, _ in self.pending:
-                fd = os.open(tmp, os.O_RDONLY)
-                try:
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
+                fsync_path(tmp)
+        except BaseException:
+            self.abort()
+            raise
+        self.install()
+
+    def install(self) -> None:
+        """Rename the files into place, in the order written (each must be durable already: `commit`)."""
+        try:
             for tmp, path in self.pending:
                 os.replace(tmp, path)
         except BaseException:
@@ -340,6 +378,14 @@ class AtomicFiles:
             self.commit()
         else:
             self.abort()
+
+
+def fsync_path(path: str | os.PathLike) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _write_temporary(path: Path, chunks: Iterable[str], sync: bool) -> str:
