@@ -108,6 +108,7 @@ def test_compact_stats_leave_out_derivable_fields_and_expand_to_the_same_json():
     for depth_record in (stats, [PerInstanceStats("id1", None, 0, stats)]):
         compact = dumps(depth_record, compact=True)
         assert json.dumps(_full_stats(json.loads(compact)), indent=2) == dumps(depth_record)
+
     def compact_object(stat):  # as an element of a file's array (a lone top-level record is not a stat)
         return json.loads(dumps([stat], compact=True))[0]
 

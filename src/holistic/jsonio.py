@@ -6,6 +6,7 @@ HELM writes `json.dumps(obj, indent=2)` (ASCII-escaped), drops dataclass fields 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import os
@@ -123,13 +124,16 @@ class _Encoder:
                 yield from self.chunks(item, depth + 1)
             yield close + "]"
             return
+        if depth > 0:
+            yield self.encode(obj, depth)  # an array element: one piece
+            return
         items = None
         if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
             names = _DATACLASS_FIELDS.get(type(obj)) or _register(type(obj))
             items = [(n, v) for n in names if (v := getattr(obj, n)) is not None]
         elif isinstance(obj, dict):
             items = list(obj.items())
-        if not items or depth > 0:
+        if not items:
             yield self.encode(obj, depth)
             return
         inner = self.pads[depth + 1]
@@ -165,6 +169,8 @@ class _Encoder:
             return "null"
         if t is dict:
             return self.encode_items(list(obj.items()), depth)
+        if t is list or t is tuple:
+            return self.encode_list(obj, depth)
         custom = _CUSTOM_ENCODERS.get(t)
         if custom is not None:
             return custom(self, obj, depth)
@@ -184,16 +190,7 @@ class _Encoder:
         if isinstance(obj, dict):
             return self.encode_items(list(obj.items()), depth)
         if isinstance(obj, (list, tuple)):
-            if not obj:
-                return "[]"
-            inner = self.pads[depth + 1]
-            return (
-                "["
-                + inner
-                + ("," + inner).join([self.encode(v, depth + 1) for v in obj])
-                + self.pads[depth]
-                + "]"
-            )
+            return self.encode_list(obj, depth)
         if isinstance(obj, bool):
             return "true" if obj else "false"
         if isinstance(obj, int):
@@ -203,6 +200,14 @@ class _Encoder:
         if isinstance(obj, str):
             return encode_basestring_ascii(str(obj))
         raise TypeError(f"Object of type {t.__name__} is not JSON serializable")
+
+    def encode_list(self, obj: list | tuple, depth: int) -> str:
+        if not obj:
+            return "[]"
+        inner = self.pads[depth + 1]
+        encode = self.encode
+        depth += 1
+        return "[" + inner + ("," + inner).join([encode(v, depth) for v in obj]) + self.pads[depth - 1] + "]"
 
     def encode_memoized(self, obj: Any, depth: int) -> str:
         text = self.memo.get((id(obj), depth))
@@ -248,9 +253,13 @@ def full_stat(stat: dict[str, Any]) -> dict[str, Any]:
             "stddev": 0.0,
         }
     if count == 0:
-        return {"name": stat["name"], "count": 0, "sum": stat.get("sum", 0), "sum_squared": 0, **{
-            k: v for k, v in stat.items() if k not in ("name", "count", "sum")
-        }}
+        return {
+            "name": stat["name"],
+            "count": 0,
+            "sum": stat.get("sum", 0),
+            "sum_squared": 0,
+            **{k: v for k, v in stat.items() if k not in ("name", "count", "sum")},
+        }
     return stat
 
 
@@ -367,7 +376,8 @@ class AtomicFiles:
 
     def abort(self) -> None:
         for tmp, _ in self.pending:
-            Path(tmp).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # remove every one that can be
+                Path(tmp).unlink(missing_ok=True)
         self.pending = []
 
     def __enter__(self) -> AtomicFiles:

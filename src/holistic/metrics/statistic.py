@@ -197,11 +197,10 @@ def _encode_stat(encoder, stat: Stat, depth: int) -> str:
             )
             encoder.keep_alive(stat.name)
         return text
-    if stat.count == 0 and encoder.compact and stat.sum == 0 and stat.sum_squared == 0 and stat.min is None:
-        if type(stat.sum) is int and type(stat.sum_squared) is int and stat.mean is None:
-            pad = encoder.pads[depth + 1]
-            name = encoder.encode_memoized(stat.name, depth + 1)
-            return "{" + pad + f'"name"{encoder.colon}' + name + encoder.pads[depth] + "}"
+    if stat.count == 0 and encoder.compact and _holds_no_value(stat):
+        pad = encoder.pads[depth + 1]
+        name = encoder.encode_memoized(stat.name, depth + 1)
+        return "{" + pad + f'"name"{encoder.colon}' + name + encoder.pads[depth] + "}"
     return _format_stat(encoder, stat, depth)
 
 
@@ -214,6 +213,13 @@ def _full_key(stat: Stat, value: float) -> tuple:
     if not value:
         key += (repr(low), repr(high), repr(stat.mean), repr(stat.sum_squared))
     return key
+
+
+def _holds_no_value(stat: Stat) -> bool:
+    """Whether a count-0 stat is all defaults (the int 0 sums, nothing else), so that only its name is written."""
+    if type(stat.sum) is not int or type(stat.sum_squared) is not int or stat.sum or stat.sum_squared:
+        return False
+    return stat.min is None and stat.max is None and stat.mean is None
 
 
 def _holds_one_value(stat: Stat) -> bool:
@@ -265,5 +271,19 @@ def _format_stat(encoder, stat: Stat, depth: int) -> str:
     return text + encoder.pads[depth] + "}"
 
 
+def _encode_per_instance_stats(encoder, entry: PerInstanceStats, depth: int) -> str:
+    """PerInstanceStats' JSON text, as the generic encoder writes it (a run writes one per metric and instance)."""
+    pad = encoder.pads[depth + 1]
+    c = encoder.colon
+    text = "{" + pad + f'"instance_id"{c}' + encoder.encode(entry.instance_id, depth + 1)
+    if entry.perturbation is not None:
+        text += f',{pad}"perturbation"{c}' + encoder.encode(entry.perturbation, depth + 1)
+    text += f',{pad}"train_trial_index"{c}' + encoder.encode(entry.train_trial_index, depth + 1)
+    if entry.stats is not None:
+        text += f',{pad}"stats"{c}' + encoder.encode(entry.stats, depth + 1)
+    return text + encoder.pads[depth] + "}"
+
+
 memoize_json_of(MetricName)
 register_json_encoder(Stat, _encode_stat)
+register_json_encoder(PerInstanceStats, _encode_per_instance_stats)
