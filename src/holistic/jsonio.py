@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
+import itertools
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from pathlib import Path
@@ -311,20 +310,6 @@ def memoize_json_of(*classes: type) -> None:
     _MEMO_TYPES.update(classes)
 
 
-@functools.cache
-def _umask() -> int:
-    """The process umask, read once (os.umask can only be read by setting it, which would race threads)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("Umask:"):
-                return int(line.split()[1], 8)
-    except OSError:
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 def atomic_write_chunks(path: str | os.PathLike, chunks: Iterable[str]) -> None:
     """Write text pieces to a file so that a crash never leaves a half-written file under the final name.
 
@@ -400,29 +385,54 @@ def fsync_path(path: str | os.PathLike) -> None:
 
 def _write_temporary(path: Path, chunks: Iterable[str], sync: bool) -> str:
     """Write the pieces to a new temporary file beside `path` (fsync'ed if `sync`); returns its name."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _create_temporary(path)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            buffer: list[str] = []
-            size = 0
-            for chunk in chunks:
-                buffer.append(chunk)
-                size += len(chunk)
-                if size > 1 << 20:
-                    f.write("".join(buffer))
-                    buffer, size = [], 0
-            f.write("".join(buffer))
-            f.flush()
-            if sync:
-                os.fsync(f.fileno())
-            # mkstemp creates 0600; give the file the mode a plain open() would (0666 less the umask) so a
-            # group sharing a results folder can read it, as HELM's outputs can be.
-            os.fchmod(f.fileno(), 0o666 & ~_umask())
+        buffer: list[str] = []
+        size = 0
+        for chunk in chunks:
+            buffer.append(chunk)
+            size += len(chunk)
+            if size > 1 << 20:
+                _write_all(fd, "".join(buffer).encode("utf-8"))
+                buffer, size = [], 0
+        _write_all(fd, "".join(buffer).encode("utf-8"))
+        if sync:
+            os.fsync(fd)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    finally:
+        os.close(fd)
     return tmp
+
+
+_TEMPORARY_NUMBERS = itertools.count()
+
+
+def _create_temporary(path: Path) -> tuple[int, str]:
+    """A new, empty file beside `path`: `.<name>.<pid>-<n>.tmp`, created 0666 less the umask as a plain
+    open() would (so a group sharing a results folder can read it, as HELM's outputs can be), its folder
+    made if missing. (tempfile.mkstemp costs a random name, a mode change and, for each run's six files,
+    a folder check: a suite of thousands of runs creates tens of thousands of files.)"""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+    made_folder = False
+    while True:
+        tmp = f"{path.parent}{os.sep}.{path.name}.{os.getpid()}-{next(_TEMPORARY_NUMBERS)}.tmp"
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue  # left by a killed process that had the same pid
+        except FileNotFoundError:
+            if made_folder:
+                raise
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made_folder = True
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> None:
