@@ -99,6 +99,11 @@ def _stat_variants(name):
     odd = Stat.of(name, 2.0)
     odd.variance = 0.0  # a float variance is written as it is, in full
     stats += [odd, Stat(name, 1, 2, 4, 2.0, 2.0, 2.0, 0, 0.0), Stat(name, 0, 0.0, 0.0)]
+    stats += [
+        Stat.of(name, 4),
+        Stat(name, 1, 4, 16, 4, 4, 5.0, 0, 0.0),
+        Stat(name, 1, 0, 0, 0, 0, -0.0, 0, 0.0),
+    ]
     return stats
 
 

@@ -241,12 +241,13 @@ def _holds_one_value(stat: Stat) -> bool:
     expected = value * value
     if type(squared) is not type(expected) or squared != expected:
         return False
-    if kind is float:
-        if mean != value:  # also false for NaN
-            return False
-        if value == 0:  # 0.0 and -0.0 are equal but written differently
-            text = repr(value)
-            return repr(low) == text and repr(high) == text and repr(mean) == text
+    if mean != value:  # also true for NaN; the memo keys single-value texts by the value alone
+        return False
+    if value == 0:  # 0.0 and -0.0 are equal but written differently
+        if kind is int:
+            return repr(mean) == "0.0"
+        text = repr(value)
+        return repr(low) == text and repr(high) == text and repr(mean) == text
     return True
 
 
