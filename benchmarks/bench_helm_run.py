@@ -75,6 +75,10 @@ def main() -> None:
     parser.add_argument("--mmlu-bytes", action="store_true", help="only the bytes of a 20-instance MMLU run")
     parser.add_argument("--data-mirror", default=str(REPO.parent / "shared" / "data"))
     args = parser.parse_args()
+    # Imports timed as an installed package has them: compiled (PYTHONDONTWRITEBYTECODE may be set here).
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(REPO / "src")], check=True, stdout=subprocess.DEVNULL
+    )
     helm_run = [sys.executable, "-m", "holistic.cli.run"]
     if args.mmlu_bytes:
         mmlu_bytes(helm_run, args.data_mirror)
