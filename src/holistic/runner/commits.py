@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from holistic.jsonio import AtomicFiles, fsync_path
+from holistic.atomic_files import AtomicFiles, fsync_path
 
 FSYNC_THREADS = 8
 """Concurrent fsyncs of one group commit (each waits on the disk, not on the CPU)."""
