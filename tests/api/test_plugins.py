@@ -193,11 +193,11 @@ def test_entry_point_scan_is_skipped_only_when_no_distribution_declares_the_grou
     (other / "tool-1.0.dist-info" / "entry_points.txt").write_text("[console_scripts]\ntool = tool:main\n")
     (other / "bare-2.0.dist-info").mkdir()  # no entry_points.txt
     monkeypatch.setattr(sys, "path", [str(other), str(tmp_path / "missing")])
-    assert plugins._no_entry_points_declared("holistic")
+    assert not plugins._may_declare_entry_points()
     site = _installed_package(tmp_path, "echo_plugin", SCENARIO_PLUGIN)
     monkeypatch.setattr(sys, "path", [str(other), str(site)])
-    assert not plugins._no_entry_points_declared("holistic")
+    assert plugins._may_declare_entry_points()
     archive = tmp_path / "packages.zip"
     archive.write_bytes(b"PK\x05\x06" + b"\0" * 18)  # a zip on sys.path: only importlib.metadata can tell
     monkeypatch.setattr(sys, "path", [str(other), str(archive)])
-    assert not plugins._no_entry_points_declared("holistic")
+    assert plugins._may_declare_entry_points()
