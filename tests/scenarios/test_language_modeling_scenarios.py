@@ -8,7 +8,7 @@ import pytest
 from holistic.errors import DataError, DescriptionError
 from holistic.run_specs import build_run_spec
 from holistic.scenarios.ice_scenario import preprocess_text
-from tests.helpers import UNREACHABLE, load_instances
+from tests.helpers import UNREACHABLE, load_instances, serve_directory
 
 PILE = "helm.benchmark.scenarios.the_pile_scenario.ThePileScenario"
 WIKITEXT = "helm.benchmark.scenarios.wikitext_103_scenario.Wikitext103Scenario"
@@ -62,6 +62,22 @@ def test_the_pile_errors(tmp_path, monkeypatch):
     monkeypatch.setattr("holistic.scenarios.the_pile_scenario.DATA_URL", UNREACHABLE + "/test.jsonl.zst")
     with pytest.raises(DataError, match="cannot download"):
         load_instances(PILE, {"subset": "ArXiv"}, tmp_path / "elsewhere")
+
+
+def test_the_pile_downloads_and_unpacks_its_zstandard_test_set(tmp_path, monkeypatch):
+    """HELM's real download path: `test.jsonl.zst` and the subsample indices, from a local HTTP server."""
+    zstandard = pytest.importorskip("zstandard")
+    site = write_pile(tmp_path / "site") / "the_pile"
+    (site / "test.jsonl.zst").write_bytes(zstandard.ZstdCompressor().compress((site / "data").read_bytes()))
+    (site / "data").unlink()
+    with serve_directory(site) as url:
+        monkeypatch.setattr("holistic.scenarios.the_pile_scenario.DATA_URL", url + "/test.jsonl.zst")
+        monkeypatch.setattr(
+            "holistic.scenarios.the_pile_scenario.INDICES_URL", url + "/test_subsample_indices/{}/group0.json"
+        )
+        arxiv = load_instances(PILE, {"subset": "ArXiv"}, tmp_path / "out")
+    assert [i.input for i in arxiv] == ["arxiv zero", "arxiv two"]
+    assert (tmp_path / "out" / "scenarios" / "the_pile" / "data").read_text().count("pile_set_name") == 6
 
 
 WIKITEXT_RAW = [

@@ -168,7 +168,9 @@ def unpack_archive(archive: Path, destination: Path, archive_type: str) -> None:
         try:
             import zstandard
         except ImportError:
-            raise DataError("unpacking .zst needs the zstandard package (pip install zstandard)") from None
+            raise DataError(
+                "unpacking .zst needs the language_modeling extra (pip install 'holistic[language_modeling]')"
+            ) from None
         with open(archive, "rb") as src, open(destination / "data", "wb") as dst:
             zstandard.ZstdDecompressor().copy_stream(src, dst)
     else:
