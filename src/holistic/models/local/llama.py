@@ -111,7 +111,9 @@ class LlamaForCausalLM:
         dtype: torch.dtype,
         eos_ids: set[int],
     ) -> None:
-        self.config = SimpleNamespace(**raw, _attn_implementation="sdpa")
+        # transformers' LlamaConfig defaults, for keys a config.json may leave out.
+        defaults = {"max_position_embeddings": 2048, "rms_norm_eps": 1e-6, "tie_word_embeddings": False}
+        self.config = SimpleNamespace(**{**defaults, **raw}, _attn_implementation="sdpa")
         self.dtype = dtype
         self.device = device
         self.eos_ids = eos_ids
@@ -120,8 +122,7 @@ class LlamaForCausalLM:
             return weights.pop(name).to(device=device, dtype=dtype)
 
         self.embed = take("model.embed_tokens.weight")
-        tied = raw.get("tie_word_embeddings", True) or "lm_head.weight" not in weights
-        self.head = self.embed if tied else take("lm_head.weight")
+        self.head = self.embed if self.config.tie_word_embeddings else take("lm_head.weight")
         self.norm = take("model.norm.weight")
         bias, mlp_bias = bool(raw.get("attention_bias")), bool(raw.get("mlp_bias"))
         self.layers = [
