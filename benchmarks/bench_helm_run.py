@@ -4,7 +4,10 @@ Prints wall time and peak RSS of each (child processes, fresh output and cache d
 and the bytes of the run directory as written by default (compact) and with --indent-json (HELM's bytes).
 `--helm-version 0.5` (the default here) runs crfm-helm 0.5.16's behaviour, the version HELM's figures in
 docs/performance.md come from; `--helm-version 0.1` counts simple/model1's tokens with GPT-2, as HELM v0.1.0.
+`--mmlu-bytes` prints instead the bytes of per_instance_stats.json and scenario_state.json of a 20-instance
+MMLU run (`mmlu:subject=anatomy`), compact and with --indent-json, against HELM 0.5.16's.
 Usage: python benchmarks/bench_helm_run.py [--repeat 3] [--instances 10000] [--helm-version 0.5]
+       python benchmarks/bench_helm_run.py --mmlu-bytes [--data-mirror DIR]
 """
 
 from __future__ import annotations
@@ -37,13 +40,49 @@ def run(command: list[str], cwd: str) -> tuple[float, float]:
     return wall, max(before, after) / 1024
 
 
+HELM_MMLU_BYTES = {"per_instance_stats.json": 151_000}
+"""crfm-helm 0.5.16's file for the same run (issue 16); its scenario_state.json is our --indent-json's."""
+
+
+def mmlu_bytes(helm_run: list[str], mirror: str) -> None:
+    sizes = {}
+    for flags in ([], ["--indent-json"]):
+        work = tempfile.mkdtemp(prefix="holistic-bench-")
+        try:
+            subprocess.run(
+                [*helm_run, "-r", "mmlu:subject=anatomy,model=simple/model1", "--suite", "b", "-m", "20",
+                 "--data-mirror", mirror, "--helm-version", "0.5", "-q", *flags],
+                cwd=work, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+            (run_dir,) = Path(work, "benchmarking_output", "runs", "b").glob("mmlu*")
+            sizes[bool(flags)] = {p.name: p.stat().st_size for p in run_dir.iterdir()}
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    for name in ("per_instance_stats.json", "scenario_state.json"):
+        compact, indented = sizes[False][name], sizes[True][name]
+        helm = HELM_MMLU_BYTES.get(name, indented)
+        print(
+            f"mmlu:subject=anatomy, 20 instances, {name}: {compact / 1e3:.1f} KB "
+            f"(--indent-json {indented / 1e3:.1f} KB, HELM 0.5.16 {helm / 1e3:.0f} KB): {compact / helm:.2f} of HELM's"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--instances", type=int, default=10000)
     parser.add_argument("--helm-version", default="0.5")
+    parser.add_argument("--mmlu-bytes", action="store_true", help="only the bytes of a 20-instance MMLU run")
+    parser.add_argument("--data-mirror", default=str(REPO.parent / "shared" / "data"))
     args = parser.parse_args()
+    # Imports timed as an installed package has them: compiled (PYTHONDONTWRITEBYTECODE may be set here).
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(REPO / "src")], check=True, stdout=subprocess.DEVNULL
+    )
     helm_run = [sys.executable, "-m", "holistic.cli.run"]
+    if args.mmlu_bytes:
+        mmlu_bytes(helm_run, args.data_mirror)
+        return
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, load {os.getloadavg()[0]:.2f}"
     )

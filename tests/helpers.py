@@ -38,21 +38,24 @@ def run_cli(
 
 
 # A crash test's fault: SIGKILL the helm-run process once N requests are answered. It counts the executor's
-# progress bar ("req" units, advanced after each answer is cached), so production code carries no test hook.
+# progress bar (advanced after each answer is cached; a no-op bar when stderr is not a terminal), so production
+# code carries no test hook.
 _KILL_AFTER_REQUESTS = """
-import os, signal, sys
-import tqdm
-limit, answered, original, original_init = int(sys.argv.pop(1)), [0], tqdm.tqdm.update, tqdm.tqdm.__init__
-def init(self, *args, **kwargs):
-    original_init(self, *args, **kwargs)
-    self.counts_requests = kwargs.get("unit") == "req"
-def update(self, n=1):
-    if getattr(self, "counts_requests", False):
-        answered[0] += n
-        if answered[0] >= limit:
-            os.kill(os.getpid(), signal.SIGKILL)
-    return original(self, n)
-tqdm.tqdm.__init__, tqdm.tqdm.update = init, update
+import contextlib, os, signal, sys
+from holistic.execution import executor
+limit, answered, original = int(sys.argv.pop(1)), [0], executor._progress_bar
+@contextlib.contextmanager
+def counting_bar(total, description):
+    with original(total, description) as bar:
+        update = bar.update
+        def counted(n=1):
+            answered[0] += n
+            if answered[0] >= limit:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return update(n)
+        bar.update = counted
+        yield bar
+executor._progress_bar = counting_bar
 from holistic.cli.run import entry_point
 entry_point()
 """

@@ -5,7 +5,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from holistic.jsonio import asdict_without_nones, dumps, from_dict
+from holistic.jsonio import asdict_without_nones, dumps, from_dict, full_stat
 from holistic.metrics.statistic import MetricName, PerInstanceStats, Stat
 from holistic.scenarios.base import Instance, PerturbationDescription, Reference
 from holistic.specs import AdapterSpec
@@ -65,15 +65,72 @@ def test_compact_records_put_each_array_element_on_its_own_line(text, number, fl
     for record in (per_instance, state):
         compact = dumps(record, compact=True)
         indented = dumps(record)
-        assert json.dumps(json.loads(compact), indent=2) == indented
+        assert json.dumps(_full_stats(json.loads(compact)), indent=2) == indented
         lines = compact.split("\n")
         # `[`, one line per element (ending in `,` but the last), `]`: JSON strings escape their newlines.
         assert len(lines) == len(per_instance) + 2 and lines[-1] in ("]", "]}")
         expected = json.loads(indented)
         expected = expected if record is per_instance else expected["request_states"]
-        assert [json.dumps(json.loads(line.rstrip(","))) for line in lines[1:-1]] == [
+        assert [json.dumps(_full_stats(json.loads(line.rstrip(",")))) for line in lines[1:-1]] == [
             json.dumps(element) for element in expected
         ]
+
+
+def _full_stats(value):
+    """Every Stat object (a dict with a MetricName `name`) in a loaded JSON value, with all its fields."""
+    if isinstance(value, list):
+        return [_full_stats(v) for v in value]
+    if isinstance(value, dict):
+        if isinstance(value.get("name"), dict):
+            return full_stat(value)
+        return {k: _full_stats(v) for k, v in value.items()}
+    return value
+
+
+ONE_VALUES = (0.0, -0.0, 0, 1, 1.0, True, False, 0.5, -3, 2**70, 1e300, 1e-320, float("inf"), float("nan"))
+
+
+def _stat_variants(name):
+    """Stats of every shape a run writes: one value (built directly and by add), none, several, odd types."""
+    stats = [Stat(name)]
+    for value in ONE_VALUES:
+        stats += [Stat.of(name, value), Stat(name).add(value)]
+    stats += [Stat(name).add(2).add(3), Stat(name).add(0.5).add(0.5), Stat(name).add(None)]
+    odd = Stat.of(name, 2.0)
+    odd.variance = 0.0  # a float variance is written as it is, in full
+    stats += [odd, Stat(name, 1, 2, 4, 2.0, 2.0, 2.0, 0, 0.0), Stat(name, 0, 0.0, 0.0)]
+    stats += [
+        Stat.of(name, 4),
+        Stat(name, 1, 4, 16, 4, 4, 5.0, 0, 0.0),
+        Stat(name, 1, 0, 0, 0, 0, -0.0, 0, 0.0),
+    ]
+    return stats
+
+
+def test_compact_stats_leave_out_derivable_fields_and_expand_to_the_same_json():
+    name = MetricName("m", "test", perturbation=PerturbationDescription("p", robustness=True))
+    stats = _stat_variants(name)
+    for depth_record in (stats, [PerInstanceStats("id1", None, 0, stats)]):
+        compact = dumps(depth_record, compact=True)
+        assert json.dumps(_full_stats(json.loads(compact)), indent=2) == dumps(depth_record)
+
+    def compact_object(stat):  # as an element of a file's array (a lone top-level record is not a stat)
+        return json.loads(dumps([stat], compact=True))[0]
+
+    texts = [compact_object(stat) for stat in stats]
+    assert texts[0] == {"name": json.loads(dumps(name))}  # no value: the defaults are left out
+    one = compact_object(Stat.of(name, 0.25))
+    assert one == {"name": json.loads(dumps(name)), "count": 1, "mean": 0.25}
+    assert compact_object(Stat.of(name, 4))["sum"] == 4  # an int sum is kept: 4, not 4.0
+    several = compact_object(Stat(name).add(2).add(3))
+    assert set(several) == {"name", "count", "sum", "sum_squared", "min", "max", "mean", "variance", "stddev"}
+    # Indented files (--indent-json, stats.json) keep every field, as HELM writes them.
+    assert all("sum_squared" in stat for stat in json.loads(dumps(stats)))
+
+
+def test_full_stat_leaves_helms_full_objects_alone():
+    record = json.loads(dumps(Stat(MetricName("m")).add(1.5)))
+    assert full_stat(record) is record
 
 
 def test_adapter_spec_round_trip():

@@ -20,6 +20,7 @@ _EXPORTS: dict[str, str] = {
     "summarize": "holistic.api",
     "RunResult": "holistic.api",
     "StatValue": "holistic.api",
+    "InstanceStats": "holistic.api",
     "SuiteResult": "holistic.api",
     "Summary": "holistic.api",
     "HolisticError": "holistic.errors",

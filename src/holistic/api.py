@@ -41,6 +41,17 @@ class StatValue:
 
 
 @dataclass(frozen=True)
+class InstanceStats:
+    """The stats of one instance in one train trial (a `per_instance_stats.json` entry)."""
+
+    instance_id: str
+    perturbation: str | None
+    """The perturbation's name, or None for the unperturbed instance."""
+    train_trial_index: int
+    stats: tuple[StatValue, ...]
+
+
+@dataclass(frozen=True)
 class RunResult:
     """What became of one RunSpec."""
 
@@ -63,6 +74,14 @@ class RunResult:
         if self.status == "failed" or self.directory is None:
             return ()
         return read_stats(self.directory)
+
+    @property
+    def per_instance_stats(self) -> tuple[InstanceStats, ...]:
+        """Every entry of per_instance_stats.json (empty unless the run is done or was skipped as complete);
+        read at each access, as `stat_values`."""
+        if self.status == "failed" or self.directory is None:
+            return ()
+        return read_per_instance_stats(self.directory)
 
     @property
     def stats(self) -> dict[str, dict[str, float]]:
@@ -369,22 +388,45 @@ def read_stats(directory: str | Path) -> tuple[StatValue, ...]:
         records = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return ()
-    values = []
-    for record in records:
-        name = record["name"]
-        perturbation = name.get("perturbation")
-        values.append(
-            StatValue(
-                name=name["name"],
-                split=name.get("split"),
-                sub_split=name.get("sub_split"),
+    return tuple(_stat_value(record) for record in records)
+
+
+def _stat_value(record: dict[str, Any]) -> StatValue:
+    from holistic.jsonio import full_stat
+
+    record = full_stat(record)  # per_instance_stats.json leaves out derivable fields unless --indent-json
+    name = record["name"]
+    perturbation = name.get("perturbation")
+    return StatValue(
+        name=name["name"],
+        split=name.get("split"),
+        sub_split=name.get("sub_split"),
+        perturbation=perturbation.get("name") if perturbation else None,
+        count=record["count"],
+        mean=record.get("mean"),
+        stddev=record.get("stddev"),
+    )
+
+
+def read_per_instance_stats(directory: str | Path) -> tuple[InstanceStats, ...]:
+    """The per-instance stats of a complete run directory (holistic's, compact or not, or HELM's)."""
+    from holistic.report.jsonfast import iter_array
+
+    path = Path(directory, "per_instance_stats.json")
+    if not path.is_file():
+        return ()
+    entries = []
+    for entry in iter_array(path):
+        perturbation = entry.get("perturbation")
+        entries.append(
+            InstanceStats(
+                instance_id=entry["instance_id"],
                 perturbation=perturbation.get("name") if perturbation else None,
-                count=record["count"],
-                mean=record.get("mean"),
-                stddev=record.get("stddev"),
+                train_trial_index=entry.get("train_trial_index", 0),
+                stats=tuple(_stat_value(record) for record in entry.get("stats", ())),
             )
         )
-    return tuple(values)
+    return tuple(entries)
 
 
 def summarize(
@@ -431,6 +473,7 @@ def summarize(
 __all__ = [
     "OUTPUT_LAYOUTS",
     "HolisticError",
+    "InstanceStats",
     "RunResult",
     "StatValue",
     "SuiteResult",

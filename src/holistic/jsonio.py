@@ -7,13 +7,13 @@ HELM writes `json.dumps(obj, indent=2)` (ASCII-escaped), drops dataclass fields 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
-from pathlib import Path
 from typing import Any, TypeVar
+
+from holistic import atomic_files
+from holistic.atomic_files import atomic_write_chunks, atomic_write_text, fsync_path  # noqa: F401 (former home)
 
 T = TypeVar("T")
 
@@ -108,6 +108,8 @@ class _Encoder:
             self.stat_memo.clear()
             _KEPT_ALIVE[compact].clear()
         self.keys: dict[str, str] = {}
+        self.records = _RECORD_ENCODERS[compact]
+        """Per dataclass type, a function writing its fields (see _record_encoder)."""
 
     def chunks(self, obj: Any, depth: int = 0):
         """Yield the text in pieces: top-level containers and their lists element by element."""
@@ -123,13 +125,16 @@ class _Encoder:
                 yield from self.chunks(item, depth + 1)
             yield close + "]"
             return
+        if depth > 0:
+            yield self.encode(obj, depth)  # an array element: one piece
+            return
         items = None
         if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
             names = _DATACLASS_FIELDS.get(type(obj)) or _register(type(obj))
             items = [(n, v) for n in names if (v := getattr(obj, n)) is not None]
         elif isinstance(obj, dict):
             items = list(obj.items())
-        if not items or depth > 0:
+        if not items:
             yield self.encode(obj, depth)
             return
         inner = self.pads[depth + 1]
@@ -165,6 +170,8 @@ class _Encoder:
             return "null"
         if t is dict:
             return self.encode_items(list(obj.items()), depth)
+        if t is list or t is tuple:
+            return self.encode_list(obj, depth)
         custom = _CUSTOM_ENCODERS.get(t)
         if custom is not None:
             return custom(self, obj, depth)
@@ -175,25 +182,15 @@ class _Encoder:
                 text = self.memo.get(memo_key)
                 if text is not None:
                     return text
-            names = _DATACLASS_FIELDS.get(t) or _register(t)
-            items = [(name, value) for name in names if (value := getattr(obj, name)) is not None]
-            text = self.encode_items(items, depth)
+            record = self.records.get(t) or self._record_encoder(t)
+            text = record(self, obj, depth)
             if memo_key is not None:
                 self.memo[memo_key] = text
             return text
         if isinstance(obj, dict):
             return self.encode_items(list(obj.items()), depth)
         if isinstance(obj, (list, tuple)):
-            if not obj:
-                return "[]"
-            inner = self.pads[depth + 1]
-            return (
-                "["
-                + inner
-                + ("," + inner).join([self.encode(v, depth + 1) for v in obj])
-                + self.pads[depth]
-                + "]"
-            )
+            return self.encode_list(obj, depth)
         if isinstance(obj, bool):
             return "true" if obj else "false"
         if isinstance(obj, int):
@@ -203,6 +200,18 @@ class _Encoder:
         if isinstance(obj, str):
             return encode_basestring_ascii(str(obj))
         raise TypeError(f"Object of type {t.__name__} is not JSON serializable")
+
+    def _record_encoder(self, cls: type) -> Any:
+        encoder = self.records[cls] = _record_encoder(cls, self.colon)
+        return encoder
+
+    def encode_list(self, obj: list | tuple, depth: int) -> str:
+        if not obj:
+            return "[]"
+        inner = self.pads[depth + 1]
+        encode = self.encode
+        depth += 1
+        return "[" + inner + ("," + inner).join([encode(v, depth) for v in obj]) + self.pads[depth - 1] + "]"
 
     def encode_memoized(self, obj: Any, depth: int) -> str:
         text = self.memo.get((id(obj), depth))
@@ -218,6 +227,44 @@ class _Encoder:
         encode = self.encode
         parts = [key(k if type(k) is str else _json_key(k)) + encode(v, depth + 1) for k, v in items]
         return "{" + inner + ("," + inner).join(parts) + self.pads[depth] + "}"
+
+
+def full_stat(stat: dict[str, Any]) -> dict[str, Any]:
+    """A Stat's JSON object with every field, from the compact form of per_instance_stats.json.
+
+    Compact files leave out what a Stat's other fields determine (metrics.statistic._encode_stat): a stat
+    with count 0 is only its name (count, sum and sum_squared are their defaults, 0); a stat with count 1
+    keeps `mean` (HELM's run display reads it) and `sum` only when that is an int; its sum, sum of squares,
+    min, max, variance (the int 0) and stddev (0.0) follow. Full objects (HELM's files, --indent-json, stats
+    that merged several values) come back unchanged. Keys are in HELM's order, so
+    `json.dumps(..., indent=2)` of the expanded records gives HELM's bytes.
+    """
+    if "sum_squared" in stat:
+        return stat
+    count = stat.get("count", 0)
+    if count == 1 and "mean" in stat:
+        mean = stat["mean"]
+        value = stat.get("sum", mean)
+        return {
+            "name": stat["name"],
+            "count": 1,
+            "sum": value,
+            "sum_squared": value * value,
+            "min": value,
+            "max": value,
+            "mean": mean,
+            "variance": 0,
+            "stddev": 0.0,
+        }
+    if count == 0:
+        return {
+            "name": stat["name"],
+            "count": 0,
+            "sum": stat.get("sum", 0),
+            "sum_squared": 0,
+            **{k: v for k, v in stat.items() if k not in ("name", "count", "sum")},
+        }
+    return stat
 
 
 def _json_key(key: Any) -> str:
@@ -257,6 +304,33 @@ def register_json_encoder(cls: type, encoder: Any) -> None:
 _MEMO_TYPES: set[type] = set()
 
 
+_RECORD_ENCODERS: dict[bool, dict[type, Any]] = {False: {}, True: {}}
+
+
+def _record_encoder(cls: type, colon: str) -> Any:
+    """`encoder.encode_items` of a dataclass's non-None fields, as one generated function: the field reads
+    and key texts are spelled out instead of looked up per field (records are most of a run's files)."""
+    names = _DATACLASS_FIELDS.get(cls) or _register(cls)
+    lines = [
+        "def encode_record(self, obj, depth):",
+        "    encode = self.encode",
+        "    inner = depth + 1",
+        "    parts = []",
+    ]
+    for name in names:
+        if not name.isidentifier():
+            raise ValueError(f"field {name!r} of {cls.__name__}")  # dataclass fields always are
+        key = encode_basestring_ascii(name) + colon
+        lines.append(f"    value = obj.{name}")
+        lines.append(f"    if value is not None: parts.append({key!r} + encode(value, inner))")
+    lines.append("    if not parts: return '{}'")
+    lines.append("    pad = self.pads[inner]")
+    lines.append("    return '{' + pad + (',' + pad).join(parts) + self.pads[depth] + '}'")
+    namespace: dict[str, Any] = {}
+    exec("\n".join(lines), namespace)  # noqa: S102 - the code is built from field names only
+    return namespace["encode_record"]
+
+
 def _register(cls: type) -> tuple[str, ...]:
     names = tuple(f.name for f in dataclasses.fields(cls))
     _DATACLASS_FIELDS[cls] = names
@@ -268,109 +342,11 @@ def memoize_json_of(*classes: type) -> None:
     _MEMO_TYPES.update(classes)
 
 
-@functools.cache
-def _umask() -> int:
-    """The process umask, read once (os.umask can only be read by setting it, which would race threads)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("Umask:"):
-                return int(line.split()[1], 8)
-    except OSError:
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def atomic_write_chunks(path: str | os.PathLike, chunks: Iterable[str]) -> None:
-    """Write text pieces to a file so that a crash never leaves a half-written file under the final name.
-
-    Pieces are buffered up to about 1 MB (a run's files are written element by element).
-    """
-    path = Path(path)
-    tmp = _write_temporary(path, chunks, sync=True)
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-class AtomicFiles:
-    """Several files written atomically together: each goes to a temporary name, then `commit` makes every
-    one durable (fsync) before renaming them. Each file is as safe as with atomic_write_chunks, but the
-    journal is committed about once for the lot instead of once per file (the first fsync carries the
-    others' data on ext4 and most journaling file systems), which counts in suites of thousands of runs."""
-
-    def __init__(self) -> None:
-        self.pending: list[tuple[str, Path]] = []
-
-    def write_chunks(self, path: str | os.PathLike, chunks: Iterable[str]) -> None:
-        path = Path(path)
-        self.pending.append((_write_temporary(path, chunks, sync=False), path))
+class AtomicFiles(atomic_files.AtomicFiles):
+    """`atomic_files.AtomicFiles` that also writes JSON as HELM does."""
 
     def write_json(self, path: str | os.PathLike, obj: Any, compact: bool = False) -> None:
         self.write_chunks(path, _Encoder(compact).chunks(obj))
-
-    def commit(self) -> None:
-        try:
-            for tmp, _ in self.pending:
-                fd = os.open(tmp, os.O_RDONLY)
-                try:
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
-            for tmp, path in self.pending:
-                os.replace(tmp, path)
-        except BaseException:
-            self.abort()
-            raise
-        self.pending = []
-
-    def abort(self) -> None:
-        for tmp, _ in self.pending:
-            Path(tmp).unlink(missing_ok=True)
-        self.pending = []
-
-    def __enter__(self) -> AtomicFiles:
-        return self
-
-    def __exit__(self, kind, value, traceback) -> None:
-        if kind is None:
-            self.commit()
-        else:
-            self.abort()
-
-
-def _write_temporary(path: Path, chunks: Iterable[str], sync: bool) -> str:
-    """Write the pieces to a new temporary file beside `path` (fsync'ed if `sync`); returns its name."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            buffer: list[str] = []
-            size = 0
-            for chunk in chunks:
-                buffer.append(chunk)
-                size += len(chunk)
-                if size > 1 << 20:
-                    f.write("".join(buffer))
-                    buffer, size = [], 0
-            f.write("".join(buffer))
-            f.flush()
-            if sync:
-                os.fsync(f.fileno())
-            # mkstemp creates 0600; give the file the mode a plain open() would (0666 less the umask) so a
-            # group sharing a results folder can read it, as HELM's outputs can be.
-            os.fchmod(f.fileno(), 0o666 & ~_umask())
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return tmp
-
-
-def atomic_write_text(path: str | os.PathLike, text: str) -> None:
-    atomic_write_chunks(path, [text])
 
 
 def write_json(path: str | os.PathLike, obj: Any, compact: bool = False) -> None:

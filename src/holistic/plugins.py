@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -119,7 +120,7 @@ def load_plugins(names: Iterable[str] = (), entry_points: bool = True) -> list[s
     """Import the plug-ins of installed packages (once per process) and those named; returns what was loaded."""
     global _entry_points_loaded
     loaded = []
-    if entry_points and not _entry_points_loaded:
+    if entry_points and not _entry_points_loaded and _may_declare_entry_points():
         from importlib.metadata import entry_points as find_entry_points
 
         for entry in sorted(find_entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
@@ -132,6 +133,37 @@ def load_plugins(names: Iterable[str] = (), entry_points: bool = True) -> list[s
         _load(name, name, f"--plugins {name}")
         loaded.append(name)
     return loaded
+
+
+def _may_declare_entry_points() -> bool:
+    """False when no installed distribution declares an entry point of our group: then importlib.metadata,
+    whose import and scan of every distribution cost a helm-run 20-30 ms, is not needed. Reads only the
+    `entry_points.txt` of each `*.dist-info`/`*.egg-info` on sys.path; anything it cannot rule out (a zip on
+    the path, another distribution finder) says True, and importlib.metadata decides."""
+    from importlib.machinery import PathFinder
+
+    if any(hasattr(f, "find_distributions") and f is not PathFinder for f in sys.meta_path):
+        return True
+    for entry in sys.path:
+        directory = entry or "."
+        try:
+            with os.scandir(directory) as found:
+                names = [e.name for e in found if e.name.endswith((".dist-info", ".egg-info"))]
+        except NotADirectoryError:
+            return True
+        except OSError:
+            continue
+        for name in names:
+            try:
+                with open(os.path.join(directory, name, "entry_points.txt"), encoding="utf-8") as f:
+                    text = f.read()
+            except (OSError, UnicodeDecodeError):
+                continue
+            for line in text.splitlines():
+                line = line.strip()
+                if line.startswith("[") and line.endswith("]") and line[1:-1].strip() == ENTRY_POINT_GROUP:
+                    return True
+    return False
 
 
 def _load(key: str, target: str, origin: str) -> ModuleType:

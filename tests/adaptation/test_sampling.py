@@ -88,3 +88,13 @@ def test_stress_selection_balances_labels():
         assert all(label.startswith("label") for label in labels[3:])
         selections.add(tuple(i.input for i in picked))
     assert len(selections) == 10
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 5, 17, 100, 1000, 1534, 4097, 70000])
+def test_eval_sampling_permutes_as_numpys_legacy_random_state(n):
+    import numpy as np
+
+    from holistic.adaptation.sampling import legacy_permutation
+
+    assert legacy_permutation(n) == np.random.RandomState(0).permutation(n).tolist()
+    assert legacy_permutation(n, seed=12345) == np.random.RandomState(12345).permutation(n).tolist()

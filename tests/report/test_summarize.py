@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from holistic.cli.summarize import main as summarize_main
+from holistic.jsonio import full_stat
 from holistic.report.html import run_slug
 
 SUITE = "t"  # the suite of conftest.built_suite
@@ -84,7 +85,9 @@ def test_costs_and_display_files(suite_copy):
             s["sum"] for s in load(directory / "stats.json") if s["name"] == {"name": "num_requests"}
         )
         for entry in load(directory / "per_instance_stats.json"):
-            prompt_tokens += sum(s["sum"] for s in entry["stats"] if s["name"]["name"] == "num_prompt_tokens")
+            prompt_tokens += sum(
+                full_stat(s)["sum"] for s in entry["stats"] if s["name"]["name"] == "num_prompt_tokens"
+            )
         states = load(directory / "scenario_state.json")["request_states"]
         predictions = load(directory / "display_predictions.json")
         assert len(predictions) == len(states)

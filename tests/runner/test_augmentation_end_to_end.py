@@ -6,6 +6,7 @@ import json
 import os
 from collections import defaultdict
 
+from holistic.jsonio import full_stat
 from tests.cli.test_cli_errors import assert_one_line_error
 from tests.helpers import load, run_cli
 
@@ -38,7 +39,9 @@ def test_extra_space_run(tmp_path):
     for entry in load(run_dir / "per_instance_stats.json"):
         for stat in entry["stats"]:
             if stat["name"]["name"] == name:
-                values[(entry["train_trial_index"], entry["instance_id"])].append(stat["sum"] / stat["count"])
+                values[(entry["train_trial_index"], entry["instance_id"])].append(
+                    full_stat(stat)["sum"] / stat["count"]
+                )
     assert all(len(v) == 2 for v in values.values()) and len(values) == 15
     trials = sorted({trial for trial, _ in values})
     per_trial = [

@@ -10,6 +10,7 @@ import pytest
 
 from holistic.cli.run import main
 from holistic.errors import DataError
+from holistic.jsonio import full_stat
 from holistic.run_specs import build_run_spec
 from holistic.scenarios.blimp_scenario import FOLDED_TERMS, PHENOMENON_TO_PARADIGMS, BLiMPScenario
 
@@ -98,7 +99,7 @@ def test_island_effects_end_to_end_gives_per_pair_accuracy(tmp_path, shared_data
     assert states[0]["request"]["prompt"] == states[0]["instance"]["references"][0]["output"]
     per_instance = json.loads((run_dir / "per_instance_stats.json").read_text())
     accuracy = {
-        p["instance_id"]: s["sum"]
+        p["instance_id"]: full_stat(s)["sum"]  # compact files leave out a float sum
         for p in per_instance
         for s in p["stats"]
         if s["name"]["name"] == "exact_match"

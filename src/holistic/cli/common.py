@@ -160,7 +160,8 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--indent-json", action="store_true",
         help="write scenario.json, scenario_state.json and per_instance_stats.json indented, byte for byte as "
-        "HELM does (default: the same JSON without whitespace, one array element per line: about half the bytes)",
+        "HELM does (default: without whitespace, one array element per line, per-instance stats without the "
+        "fields their count and mean determine: about a third of the bytes)",
     )  # fmt: skip
     add_plugins_argument(parser)
 

@@ -7,6 +7,7 @@ others: it is recorded with its error, and the report lists the failures at the 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -36,6 +37,8 @@ class ExecutionReport:
 
 
 def _progress_bar(total: int, description: str):
+    if total < 2 or not sys.stderr.isatty():
+        return contextlib.nullcontext(_NoBar())  # tqdm (and the multiprocessing it imports) only for a bar
     from tqdm import tqdm
 
     return tqdm(
@@ -46,6 +49,11 @@ def _progress_bar(total: int, description: str):
         disable=total < 2 or not sys.stderr.isatty(),
         file=sys.stderr,
     )
+
+
+class _NoBar:
+    def update(self, n: int = 1) -> None:
+        pass
 
 
 class Executor:

@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 DATA_PACKAGE = "holistic.metrics"
 
 
 @cache
 def _table(name: str) -> dict:
+    path = Path(__file__).with_name("efficiency_data") / name
+    if path.is_file():  # importlib.resources (and the zipfile it imports) only for a zipped install
+        return json.loads(path.read_text(encoding="utf-8"))
+    from importlib import resources
+
     text = resources.files(DATA_PACKAGE).joinpath("efficiency_data", name).read_text(encoding="utf-8")
     return json.loads(text)
 

@@ -176,25 +176,88 @@ def _encode_stat(encoder, stat: Stat, depth: int) -> str:
 
     Per-instance stats mostly hold one value that repeats across instances and runs (flags, counts), so the
     text of single-value stats is memoised by name and value. The key spells zero with its sign (0.0 == -0.0).
+    In compact files (`encoder.compact`) a stat leaves out the fields a reader derives (`jsonio.full_stat`):
+    those equal to their defaults when it holds no value, and those a single value determines when it holds
+    one.
     """
     if stat.count == 1:
         value = stat.sum
+        single = encoder.compact and _holds_one_value(stat)
         key = (
             id(stat.name),
             depth,
             type(value),
             value if value else repr(value),
-            stat.sum_squared,
-            stat.min,
-            stat.max,
-            stat.variance,
+            single or _full_key(stat, value),
         )
         text = encoder.stat_memo.get(key)
         if text is None:
-            text = encoder.stat_memo[key] = _format_stat(encoder, stat, depth)
+            text = encoder.stat_memo[key] = (
+                _format_single(encoder, stat, depth) if single else _format_stat(encoder, stat, depth)
+            )
             encoder.keep_alive(stat.name)
         return text
+    if stat.count == 0 and encoder.compact and _holds_no_value(stat):
+        pad = encoder.pads[depth + 1]
+        name = encoder.encode_memoized(stat.name, depth + 1)
+        return "{" + pad + f'"name"{encoder.colon}' + name + encoder.pads[depth] + "}"
     return _format_stat(encoder, stat, depth)
+
+
+def _full_key(stat: Stat, value: float) -> tuple:
+    """What else a count-1 stat's full text depends on: values with their types (4 == 4.0) and, for a zero
+    sum, the signs of the zeros (0.0 == -0.0; adding -0.0 gives the sum 0.0 but the min -0.0)."""
+    low, high = stat.min, stat.max
+    key = (stat.sum_squared, type(stat.sum_squared), low, type(low), high, type(high))
+    key += (stat.mean, type(stat.mean), stat.variance, type(stat.variance), stat.stddev)
+    if not value:
+        key += (repr(low), repr(high), repr(stat.mean), repr(stat.sum_squared))
+    return key
+
+
+def _holds_no_value(stat: Stat) -> bool:
+    """Whether a count-0 stat is all defaults (the int 0 sums, nothing else), so that only its name is written."""
+    if type(stat.sum) is not int or type(stat.sum_squared) is not int or stat.sum or stat.sum_squared:
+        return False
+    return stat.min is None and stat.max is None and stat.mean is None
+
+
+def _holds_one_value(stat: Stat) -> bool:
+    """Whether a count-1 stat is exactly what adding its one value gives, so that its sum (when a float),
+    sum of squares, min, max, variance and stddev can be left out and derived again from `mean` (and `sum`,
+    kept when an int, since the int 4 and the float 4.0 are written differently). Anything else is written
+    in full."""
+    value = stat.sum
+    kind = type(value)
+    if kind is not int and kind is not float:
+        return False
+    low, high, mean, squared = stat.min, stat.max, stat.mean, stat.sum_squared
+    if type(low) is not kind or type(high) is not kind or low != value or high != value:
+        return False
+    if type(mean) is not float or type(stat.variance) is not int or stat.variance != 0:
+        return False
+    if type(stat.stddev) is not float or stat.stddev != 0.0:
+        return False
+    expected = value * value
+    if type(squared) is not type(expected) or squared != expected:
+        return False
+    if mean != value:  # also true for NaN; the memo keys single-value texts by the value alone
+        return False
+    if value == 0:  # 0.0 and -0.0 are equal but written differently
+        if kind is int:
+            return repr(mean) == "0.0"
+        text = repr(value)
+        return repr(low) == text and repr(high) == text and repr(mean) == text
+    return True
+
+
+def _format_single(encoder, stat: Stat, depth: int) -> str:
+    pad = encoder.pads[depth + 1]
+    c = encoder.colon
+    text = "{" + pad + f'"name"{c}' + encoder.encode_memoized(stat.name, depth + 1) + f',{pad}"count"{c}1'
+    if type(stat.sum) is int:
+        text += f',{pad}"sum"{c}{stat.sum}'
+    return text + f',{pad}"mean"{c}{_number(stat.mean)}' + encoder.pads[depth] + "}"
 
 
 def _format_stat(encoder, stat: Stat, depth: int) -> str:
@@ -209,5 +272,19 @@ def _format_stat(encoder, stat: Stat, depth: int) -> str:
     return text + encoder.pads[depth] + "}"
 
 
+def _encode_per_instance_stats(encoder, entry: PerInstanceStats, depth: int) -> str:
+    """PerInstanceStats' JSON text, as the generic encoder writes it (a run writes one per metric and instance)."""
+    pad = encoder.pads[depth + 1]
+    c = encoder.colon
+    text = "{" + pad + f'"instance_id"{c}' + encoder.encode(entry.instance_id, depth + 1)
+    if entry.perturbation is not None:
+        text += f',{pad}"perturbation"{c}' + encoder.encode(entry.perturbation, depth + 1)
+    text += f',{pad}"train_trial_index"{c}' + encoder.encode(entry.train_trial_index, depth + 1)
+    if entry.stats is not None:
+        text += f',{pad}"stats"{c}' + encoder.encode(entry.stats, depth + 1)
+    return text + encoder.pads[depth] + "}"
+
+
 memoize_json_of(MetricName)
 register_json_encoder(Stat, _encode_stat)
+register_json_encoder(PerInstanceStats, _encode_per_instance_stats)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from holistic.jsonio import full_stat
 from holistic.report.jsonfast import dumps_bytes, iter_array
 from holistic.report.runs import instance_text
 
@@ -127,7 +128,7 @@ def read_per_instance_stats(
             if interesting is not None and name not in interesting:
                 continue
             if name in costs:
-                total = stat.get("sum")
+                total = full_stat(stat).get("sum")  # compact files leave out a float sum
                 if isinstance(total, (int, float)):
                     costs[name] += total
                 if wanted is not None and name not in wanted:

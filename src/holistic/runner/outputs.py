@@ -6,7 +6,7 @@ import json
 import os
 import pickle
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from holistic.adaptation.request_state import ScenarioState
@@ -15,9 +15,9 @@ from holistic.jsonio import (
     asdict_with_nones,
     asdict_without_nones,
     atomic_write_chunks,
-    write_json,
 )
 from holistic.metrics.statistic import PerInstanceStats, Stat
+from holistic.runner.commits import RunCommits
 from holistic.runner.helm_layout import (
     LAYOUT_2022,
     LAYOUT_HELM_05,
@@ -60,8 +60,19 @@ class RunWriter:
     FORK_MIN_REQUEST_STATES = 1000
     """Below this many request states writing is quick: done in-process, no fork."""
 
-    def __init__(self, directory: Path, layout: str = LAYOUT_2022, compact: bool = False) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        layout: str = LAYOUT_2022,
+        compact: bool = False,
+        commits: RunCommits | None = None,
+    ) -> None:
         self.directory = directory
+        self.commits = commits
+        """Where `finish` hands the run's files to be made durable and renamed (in the background); None:
+        `finish` does it before returning."""
+        self._files = AtomicFiles()
+        """The run's files written so far, under temporary names (all of them but the forked writer's)."""
         self.layout = layout
         """`2022` (the spec's) or `helm-0.5` (crfm-helm 0.5's nested inputs; see helm_layout.py)."""
         self.compact = compact
@@ -90,7 +101,9 @@ class RunWriter:
             os.close(write_end)
             self._child, self._errors = pid, read_end
         else:
-            self._write_state_files(run_spec, scenario, scenario_state)
+            from holistic.helm_version import current
+
+            self._write_state_files_into(self._files, run_spec, scenario, scenario_state, current().version)
 
     def _write_state_files(
         self, run_spec: RunSpec, scenario: Scenario, scenario_state: ScenarioState
@@ -147,10 +160,39 @@ class RunWriter:
             how = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
             raise RuntimeError(f"writing {self.directory} failed in the writer process ({how})")
 
-    def finish(self, per_instance_stats: list[PerInstanceStats], stats: list[Stat]) -> None:
+    def finish(
+        self,
+        per_instance_stats: list[PerInstanceStats],
+        stats: list[Stat],
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """Write the last two files (stats.json last) and commit the run: here, or through `commits`, which
+        calls `on_error` if that fails."""
         self.wait()
-        write_json(self.directory / "per_instance_stats.json", per_instance_stats, self.compact)
-        write_json(self.directory / "stats.json", stats)
+        files, self._files = self._files, AtomicFiles()
+        try:
+            files.write_json(self.directory / "per_instance_stats.json", per_instance_stats, self.compact)
+            files.write_json(self.directory / "stats.json", stats)
+        except BaseException:
+            files.abort()
+            raise
+        if self.commits is None:
+            files.commit()
+        else:
+            self.commits.submit(files, on_error or _log_error)
+
+    def abort(self) -> None:
+        """The run failed after `start`: wait for the writer process, remove what is not committed."""
+        try:
+            self.wait()
+        finally:
+            self._files.abort()
+
+
+def _log_error(error: BaseException) -> None:
+    import logging
+
+    logging.getLogger("holistic").error("writing a run directory failed: %s", error)
 
 
 def _report_to_parent(fd: int, error: BaseException) -> None:

@@ -25,6 +25,7 @@ from holistic.models.clients import ClientContext
 from holistic.models.credentials import load_credentials
 from holistic.models.deployments import load_model_deployments
 from holistic.models.window_service import get_window_service
+from holistic.runner.commits import RunCommits
 from holistic.runner.outputs import (
     RunWriter,
     is_complete,
@@ -90,20 +91,28 @@ class Runner:
         load_model_deployments(options.local_path)
         self.executor = Executor(self.client_context, options.num_threads)
         self._last_instances: tuple[object, list[Instance]] | None = None
+        self.commits: RunCommits | None = None
+        """Set while run_all runs: finished runs' files are made durable in the background meanwhile."""
 
     def run_all(self, run_specs: list[RunSpec]) -> list[RunOutcome]:
-        outcomes = []
+        outcomes: list[RunOutcome] = []
         # A model's client (a local model's weights) is let go after its last run, so a suite of several
         # local models holds one at a time (HELM keeps them all).
         last_run_of = {run_spec.adapter_spec.model: index for index, run_spec in enumerate(run_specs)}
-        for index, run_spec in enumerate(run_specs):
-            log.info("[%d/%d] %s", index + 1, len(run_specs), run_spec.name)
-            outcome = self.run_guarded(run_spec)
-            outcomes.append(outcome)
-            if last_run_of[run_spec.adapter_spec.model] == index:
-                release_model(run_spec.adapter_spec.model, self.client_context)
-            if outcome.crashed and self.options.exit_on_error:
-                break
+        self.commits = RunCommits() if len(run_specs) > 1 else None
+        try:
+            for index, run_spec in enumerate(run_specs):
+                log.info("[%d/%d] %s", index + 1, len(run_specs), run_spec.name)
+                outcome = self.run_guarded(run_spec)
+                outcomes.append(outcome)
+                if last_run_of[run_spec.adapter_spec.model] == index:
+                    release_model(run_spec.adapter_spec.model, self.client_context)
+                if outcome.crashed and self.options.exit_on_error:
+                    break
+        finally:
+            if self.commits is not None:
+                self.commits.close()  # every finished run durable and in place before anything is reported
+                self.commits = None
         self.write_suite_files(run_specs)
         return outcomes
 
@@ -182,7 +191,9 @@ class Runner:
                 failures = report.summary()
         writer = None
         if not failures:
-            writer = RunWriter(directory, self.options.output_layout, compact=not self.options.indent_json)
+            writer = RunWriter(
+                directory, self.options.output_layout, not self.options.indent_json, self.commits
+            )
             writer.start(run_spec, scenario, scenario_state)
         try:
             stats, per_instance = self.evaluate(
@@ -190,7 +201,7 @@ class Runner:
             )
         except BaseException:
             if writer is not None:
-                writer.wait()
+                writer.abort()
             raise
         timer.done("metrics")
         if failures:
@@ -212,9 +223,10 @@ class Runner:
         # The state's files are written (or being written by the forked writer): let the requests, results
         # and instances go before encoding the per-instance stats, so that their memory is reused.
         del scenario_state, instances
-        writer.finish(per_instance, stats)
+        outcome = RunOutcome(run_spec, "done", "", directory)
+        writer.finish(per_instance, stats, on_error=lambda error: _commit_failed(outcome, error))
         timer.done(f"wrote {directory}")
-        return RunOutcome(run_spec, "done", "", directory)
+        return outcome
 
     def load_instances(self, scenario: Scenario) -> list[Instance]:
         scenario.output_path = str(Path(self.options.output_path, "scenarios", scenario.name))
@@ -280,6 +292,12 @@ class Runner:
             stats.extend(result.aggregated_stats)
             per_instance.extend(result.per_instance_stats)
         return stats, per_instance
+
+
+def _commit_failed(outcome: RunOutcome, error: BaseException) -> None:
+    """A run's files could not be made durable or renamed (disk full, directory removed): it is not done."""
+    outcome.status = "failed"
+    outcome.message = f"writing {outcome.directory} failed ({error}; rerun to retry: answers are cached)"
 
 
 def _file_being_read(error: BaseException) -> str | None:

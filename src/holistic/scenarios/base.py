@@ -86,7 +86,42 @@ class Instance:
         return None
 
     def with_id(self, instance_id: str) -> Instance:
-        return replace(self, id=instance_id)
+        if type(self) is not Instance:
+            return replace(self, id=instance_id)
+        # `replace` without its field-by-field __init__ (every instance of a scenario gets an id: for MMLU's
+        # 57 subjects, 16k copies a suite): a plain frozen dataclass with no __post_init__, so equal.
+        copy = object.__new__(Instance)
+        fields = copy.__dict__
+        fields.update(self.__dict__)
+        fields["id"] = instance_id
+        return copy
+
+
+_new = object.__new__
+
+
+def new_reference(output: str, tags: list[str]) -> Reference:
+    """`Reference(output, tags)`, built without the frozen dataclass's field-by-field `__init__` (for loaders
+    of large data sets: MMLU builds 63k references for a suite of its 57 subjects)."""
+    reference = _new(Reference)
+    reference.__dict__.update(output=output, tags=tags)
+    return reference
+
+
+def new_instance(input: str, references: list[Reference], split: str | None) -> Instance:
+    """`Instance(input, references, split=split)`, built as `new_reference` is."""
+    instance = _new(Instance)
+    instance.__dict__.update(
+        input=input,
+        references=references,
+        split=split,
+        sub_split=None,
+        id=None,
+        perturbation=None,
+        contrast_inputs=None,
+        contrast_references=None,
+    )
+    return instance
 
 
 class Scenario(ABC):

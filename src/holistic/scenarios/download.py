@@ -11,15 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import gzip
-import hashlib
 import logging
 import os
 import shutil
-import tarfile
 import tempfile
-import urllib.request
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -109,6 +104,11 @@ def _copy_from_mirror_locked(target: Path, mirror: str) -> bool:
 
 
 def _download(url: str, target: Path, unpack: bool, unpack_type: str | None, sha256: str | None) -> None:
+    # Imported here: every helm-run imports this module, few download anything (urllib alone is 10 ms).
+    import gzip
+    import hashlib
+    import urllib.request
+
     if os.environ.get(OFFLINE_ENVIRONMENT_VARIABLE) == "1":
         raise DataError(
             f"{target} is missing and downloads are off (HOLISTIC_OFFLINE=1): place {url} there "
@@ -157,6 +157,9 @@ def _archive_type(url: str) -> str:
 
 
 def unpack_archive(archive: Path, destination: Path, archive_type: str) -> None:
+    import tarfile
+    import zipfile
+
     destination.mkdir(parents=True, exist_ok=True)
     if archive_type in ("tar", "tar.gz", "tgz", "untar"):
         with tarfile.open(archive) as tar:

@@ -11,8 +11,9 @@ from holistic.scenarios.base import (
     TRAIN_SPLIT,
     VALID_SPLIT,
     Instance,
-    Reference,
     Scenario,
+    new_instance,
+    new_reference,
 )
 from holistic.scenarios.download import ensure_file_downloaded
 
@@ -89,7 +90,7 @@ class MMLUScenario(Scenario):
                 question, *choices, answer = row
                 correct = "ABCD".index(answer.strip())
                 references = [
-                    Reference(c, [CORRECT_TAG] if i == correct else []) for i, c in enumerate(choices)
+                    new_reference(c, [CORRECT_TAG] if i == correct else []) for i, c in enumerate(choices)
                 ]
-                instances.append(Instance(input=question, references=references, split=split))
+                instances.append(new_instance(question, references, split))
         return instances

@@ -14,7 +14,12 @@ class MultipleChoiceJointAdapter(InContextLearningAdapter):
         self, eval_instance: Instance, train_instances: list[Instance], trial: int
     ) -> list[RequestState]:
         spec = self.adapter_spec
-        train_blocks = [multiple_choice_block(spec, t, include_output=True) for t in train_instances]
+        # A trial's in-context examples open every prompt: each rendered once (instances hash by identity).
+        blocks = self.__dict__.setdefault("_train_blocks", {})
+        train_blocks = [
+            blocks.get(t) or blocks.setdefault(t, multiple_choice_block(spec, t, include_output=True))
+            for t in train_instances
+        ]
         eval_block = multiple_choice_block(spec, eval_instance, include_output=False)
         prompt = self.fit_prompt(make_prompt(spec, train_blocks, eval_block))
         output_mapping = {choice_letter(i): r.output for i, r in enumerate(eval_instance.references)}
