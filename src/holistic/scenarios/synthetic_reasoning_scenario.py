@@ -13,8 +13,9 @@ from holistic.scenarios.base import (
     TRAIN_SPLIT,
     VALID_SPLIT,
     Instance,
-    Reference,
     Scenario,
+    new_instance,
+    new_reference,
 )
 
 ANIMALS = [
@@ -165,7 +166,5 @@ class SyntheticReasoningScenario(Scenario):
                 split = VALID_SPLIT
             else:
                 split = TEST_SPLIT
-            instances.append(
-                Instance(input=source, references=[Reference(target, [CORRECT_TAG])], split=split)
-            )
+            instances.append(new_instance(source, [new_reference(target, [CORRECT_TAG])], split))
         return instances
