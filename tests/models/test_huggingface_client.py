@@ -42,7 +42,8 @@ def model():
     from holistic.models.local.loading import load_model, resolve_source
     from holistic.models.registry import get_model
 
-    return load_model(resolve_source(get_model(MODEL)), "cpu", "float32").model
+    # The reference: transformers' own model (the client runs the built-in Llama, bitwise the same).
+    return load_model(resolve_source(get_model(MODEL)), "cpu", "float32", "transformers").model
 
 
 @pytest.fixture(scope="module")
@@ -295,9 +296,10 @@ def test_packing_check_catches_a_model_that_ignores_the_mask(monkeypatch):
     from holistic.models.local.loading import resolve_source
     from holistic.models.registry import get_model
 
-    source = resolve_source(get_model(MODEL))
+    # The check is for models run by transformers (the built-in Llama honours packed rows by construction).
+    source, options = resolve_source(get_model(MODEL)), {"implementation": "transformers"}
     monkeypatch.setattr(runtime, "_CHECKED", {})
-    assert runtime.make_engine(source, "cpu", "float32", {}).packing
+    assert runtime.make_engine(source, "cpu", "float32", options).packing
     forward = PackedEngine.forward_packed
     monkeypatch.setattr(
         PackedEngine,
@@ -305,4 +307,4 @@ def test_packing_check_catches_a_model_that_ignores_the_mask(monkeypatch):
         lambda self, cache, tokens, positions, mask: forward(self, cache, tokens, positions, None),
     )
     monkeypatch.setattr(runtime, "_CHECKED", {})
-    assert not runtime.make_engine(source, "cpu", "float32", {}).packing
+    assert not runtime.make_engine(source, "cpu", "float32", options).packing

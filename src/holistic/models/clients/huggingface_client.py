@@ -9,7 +9,9 @@ when something is not cached, once per process (holistic.models.local.loading).
 Options (keys of a deployment in prod_env/model_deployments.yaml, so the model's args; or
 `ClientContext.model_options[model]`): device (auto|cpu|cuda), dtype (auto|float32|bfloat16|float16; auto is
 float32 on CPU, bfloat16 on CUDA), batch_tokens (tokens per forward pass), max_streams (completions decoded
-together), num_threads (torch threads; default: torch's, which follows OMP_NUM_THREADS).
+together), num_threads (torch threads; default: torch's, which follows OMP_NUM_THREADS), implementation (auto:
+Llama models on the built-in forward pass, bitwise the same as transformers' and without importing it, others
+through transformers; transformers: always through transformers).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from holistic.models.request import Request, RequestResult
 log = logging.getLogger(__name__)
 
 ORGANIZATION_CACHE = "huggingface"
-OPTION_NAMES = ("device", "dtype", "batch_tokens", "max_streams", "num_threads")
+OPTION_NAMES = ("device", "dtype", "batch_tokens", "max_streams", "num_threads", "implementation")
 
 
 class HuggingFaceClient(Client):
@@ -37,7 +39,12 @@ class HuggingFaceClient(Client):
 
     def __init__(self, model: ModelMetadata, context: ClientContext) -> None:
         super().__init__(model, context)
-        from holistic.models.local.loading import resolve_device, resolve_dtype, resolve_source
+        from holistic.models.local.loading import (
+            resolve_device,
+            resolve_dtype,
+            resolve_implementation,
+            resolve_source,
+        )
 
         # Deployments put options in the model's args; a context may add or override them.
         self.options = {key: value for key, value in model.args.items() if key in OPTION_NAMES}
@@ -45,6 +52,7 @@ class HuggingFaceClient(Client):
         self.source = resolve_source(model)
         self.device = resolve_device(self.options.get("device"))
         self.dtype = resolve_dtype(self.options.get("dtype"), self.device)
+        resolve_implementation(self.options.get("implementation"))  # a wrong value fails before any work
         self._lock = threading.Lock()
         self._engine = None
         self._tokenizer = None

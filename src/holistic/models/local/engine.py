@@ -83,7 +83,9 @@ class PackedEngine:
         )
         # float32 on CPU: decoding steps use attention with float64 sums (attention.py).
         self._exact_attention = self._sdpa_gqa and model.dtype == torch.float32
-        if self._exact_attention:
+        # The built-in Llama (llama.py) calls attention.py itself; transformers finds it by name.
+        self._native = getattr(model, "native", False)
+        if self._exact_attention and not self._native:
             attention_module.register()
         self.num_heads = int(getattr(self.config, "num_attention_heads", 16))
         self.packing = True
@@ -113,6 +115,8 @@ class PackedEngine:
 
     def new_cache(self):
         """An empty key/value cache for `forward_packed`."""
+        if self._native:
+            return self.model.new_cache()
         from holistic.models.local.kvcache import new_cache
 
         return new_cache(self.config)

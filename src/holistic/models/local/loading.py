@@ -3,7 +3,9 @@
 A GGUF file is dequantized once into a converted copy (safetensors + tokenizer.json) under the local model
 cache (`$HOLISTIC_MODEL_CACHE`, default `~/.cache/holistic/models`); later loads read that copy. Tokenizers
 load without the weights (from tokenizer.json when there is one, so without importing transformers).
-Loaded models are kept for the life of the process, one per (weights, device, dtype).
+Loaded models are kept while an engine holds them, one per (weights, device, dtype, implementation). Llama
+models run on the built-in forward pass (llama.py), which needs no transformers import; others, or any model
+with the option `implementation: transformers`, load through transformers.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ DTYPES = {
     "half": "float16",
 }
 DEVICES = ("auto", "cpu", "cuda")
+IMPLEMENTATIONS = ("auto", "transformers")
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,13 @@ def resolve_device(option: str | None) -> str:
     return option
 
 
+def resolve_implementation(option: str | None) -> str:
+    option = (option or "auto").lower()
+    if option not in IMPLEMENTATIONS:
+        raise ConfigError(f"unknown implementation '{option}' ({one_of(IMPLEMENTATIONS)})")
+    return option
+
+
 def resolve_dtype(option: str | None, device: str) -> str:
     option = (option or "auto").lower()
     if option == "auto":
@@ -220,29 +230,37 @@ class LoadedModel:
 _LOCK = threading.Lock()
 # Weak: a model stays loaded while an engine (a client) holds it, and is freed when the runner lets the
 # client of its last run go, so a suite of several local models holds one at a time.
-_LOADED: weakref.WeakValueDictionary[tuple[str, str, str], LoadedModel] = weakref.WeakValueDictionary()
+_LOADED: weakref.WeakValueDictionary[tuple[str, ...], LoadedModel] = weakref.WeakValueDictionary()
 
 
 def loaded_models() -> list[tuple[str, str, str]]:
     """Keys (weights, device, dtype) of the models loaded in this process."""
-    return list(_LOADED)
+    return [key[:3] for key in _LOADED]
 
 
-def load_model(source: ModelSource, device: str, dtype: str) -> LoadedModel:
-    """The model, loaded once per process for each (weights, device, dtype)."""
-    key = (source.weights_id, device, dtype)
+def load_model(source: ModelSource, device: str, dtype: str, implementation: str = "auto") -> LoadedModel:
+    """The model, loaded once per process for each (weights, device, dtype, implementation)."""
+    key = (source.weights_id, device, dtype, implementation)
     with _LOCK:
         loaded = _LOADED.get(key)
         if loaded is None:
-            loaded = _LOADED[key] = _load(source, device, dtype)
+            loaded = _LOADED[key] = _load(source, device, dtype, implementation)
         return loaded
 
 
-def _load(source: ModelSource, device: str, dtype: str) -> LoadedModel:
+def _load(source: ModelSource, device: str, dtype: str, implementation: str) -> LoadedModel:
+    location = str(ensure_converted_model(source)) if source.kind == "gguf" else source.location
+    if implementation == "auto" and source.kind != "hub":
+        from holistic.models.local import llama
+
+        directory = Path(location)
+        config = model_config(source)
+        if config and llama.supported(config) and llama.checkpoint_files(directory):
+            model = llama.load(directory, device, dtype)
+            return LoadedModel(model, source, device, dtype, model.eos_ids)
     import torch
     from transformers import AutoModelForCausalLM
 
-    location = str(ensure_converted_model(source)) if source.kind == "gguf" else source.location
     kwargs: dict[str, Any] = {"dtype": getattr(torch, dtype)}
     if source.revision:
         kwargs["revision"] = source.revision

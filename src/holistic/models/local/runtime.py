@@ -7,7 +7,13 @@ from typing import Any
 
 from holistic.errors import ConfigError
 from holistic.models.local.engine import Job, PackedEngine
-from holistic.models.local.loading import LoadedModel, ModelSource, available_memory_bytes, load_model
+from holistic.models.local.loading import (
+    LoadedModel,
+    ModelSource,
+    available_memory_bytes,
+    load_model,
+    resolve_implementation,
+)
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +38,7 @@ def make_engine(source: ModelSource, device: str, dtype: str, options: dict[str,
     threads = _positive_int(options, "num_threads")
     if threads:
         torch.set_num_threads(threads)
-    loaded = load_model(source, device, dtype)
+    loaded = load_model(source, device, dtype, resolve_implementation(options.get("implementation")))
     config = loaded.model.config
     layers = int(getattr(config, "num_hidden_layers", 0) or getattr(config, "n_layer", 12))
     heads = int(getattr(config, "num_attention_heads", 0) or getattr(config, "n_head", 12))
@@ -56,7 +62,9 @@ def make_engine(source: ModelSource, device: str, dtype: str, options: dict[str,
         kv_budget_tokens=max(budget // kv_bytes_per_token, 4096),
         attention_budget_bytes=max(budget // 4, 64 << 20),
     )
-    engine.packing = _packing_works(engine, loaded)
+    # The built-in Llama honours packed rows by construction (tests/models/test_builtin_llama.py); models run
+    # by transformers are checked once per process.
+    engine.packing = getattr(loaded.model, "native", False) or _packing_works(engine, loaded)
     engine.loaded = loaded  # keeps the weights in load_model's (weak) table while this engine lives
     return engine
 
