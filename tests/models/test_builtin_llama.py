@@ -18,17 +18,9 @@ from holistic.models.local.runtime import make_engine  # noqa: E402
 from holistic.models.local.work import Job  # noqa: E402
 from holistic.models.registry import get_model  # noqa: E402
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.usefixtures("one_torch_thread")]
 
 MODEL = "huggingface/smollm2-135m-instruct"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="module")

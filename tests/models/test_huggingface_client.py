@@ -17,17 +17,9 @@ from holistic.models.clients import ClientContext, get_client  # noqa: E402
 from holistic.models.credentials import Credentials  # noqa: E402
 from holistic.models.request import Request  # noqa: E402
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.usefixtures("one_torch_thread")]
 
 MODEL = "huggingface/smollm2-135m-instruct"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def new_client(tmp_path, name: str = "prod_env", **options):
