@@ -94,7 +94,7 @@ def test_stress_selection_balances_labels():
 def test_eval_sampling_permutes_as_numpys_legacy_random_state(n):
     import numpy as np
 
-    from holistic.adaptation.sampling import legacy_permutation
+    from holistic.legacy_random import LegacyRandomState
 
-    assert legacy_permutation(n) == np.random.RandomState(0).permutation(n).tolist()
-    assert legacy_permutation(n, seed=12345) == np.random.RandomState(12345).permutation(n).tolist()
+    assert LegacyRandomState(0).permutation(n) == np.random.RandomState(0).permutation(n).tolist()
+    assert LegacyRandomState(12345).permutation(n) == np.random.RandomState(12345).permutation(n).tolist()

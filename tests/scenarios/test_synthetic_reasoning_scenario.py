@@ -5,18 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from holistic.legacy_random import LegacyRandomState
 from holistic.scenarios.synthetic_reasoning_scenario import (
     ANIMALS,
     FRUITS,
     MATH_SYMBOLS,
     RULE_SYMBOLS,
-    LegacyDraws,
     SyntheticReasoningScenario,
 )
 
 
 def test_legacy_draws_are_randomstates():
-    draws, rng = LegacyDraws(3), np.random.RandomState(3)
+    draws, rng = LegacyRandomState(3), np.random.RandomState(3)
     # Ranges of every width (including 1, which draws nothing, and widths that reject most outputs),
     # across several raw blocks.
     for step in range(40_000):

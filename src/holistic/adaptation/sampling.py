@@ -6,7 +6,6 @@ CPython's Mersenne Twister (`random.Random(seed)`) for in-context examples.
 
 from __future__ import annotations
 
-import functools
 import random
 from collections import defaultdict
 from itertools import cycle
@@ -14,6 +13,7 @@ from itertools import cycle
 # Ties between labels with equally many train instances: HELM 0.2+ shuffles them (after sorting by
 # label); HELM 0.1 kept first-appearance order. The --helm-version profile chooses.
 from holistic.helm_version import TIE_BREAK_FIRST_APPEARANCE, TIE_BREAK_SHUFFLE, current  # noqa: F401 (re-exported)
+from holistic.legacy_random import LegacyRandomState
 from holistic.scenarios.base import EVAL_SPLITS, TRAIN_SPLIT, Instance
 
 
@@ -22,37 +22,9 @@ def sample_eval_instances(instances: list[Instance], max_eval_instances: int | N
     train = [i for i in instances if i.split == TRAIN_SPLIT]
     evals = [i for i in instances if i.split in EVAL_SPLITS]
     if max_eval_instances is not None and max_eval_instances < len(evals):
-        order = legacy_permutation(len(evals))[:max_eval_instances]
+        order = LegacyRandomState(0).permutation(len(evals))[:max_eval_instances]
         evals = [evals[i] for i in order]
     return train + evals
-
-
-def legacy_permutation(n: int, seed: int = 0) -> list[int]:
-    """`numpy.random.RandomState(seed).permutation(n)`, without importing NumPy (a tenth of a second of each
-    helm-run): the same Mersenne Twister, which CPython's `random` also implements, seeded as NumPy's legacy
-    seeding does, and the same Fisher-Yates shuffle drawing each index by masked rejection of 32-bit words."""
-    rng = random.Random()
-    rng.setstate(_legacy_mt19937_state(seed))
-    draw = rng.getrandbits
-    order = list(range(n))
-    for i in range(n - 1, 0, -1):
-        mask = (1 << i.bit_length()) - 1
-        j = draw(32) & mask
-        while j > i:
-            j = draw(32) & mask
-        order[i], order[j] = order[j], order[i]
-    return order
-
-
-@functools.cache
-def _legacy_mt19937_state(seed: int) -> tuple:
-    """`random.Random.getstate()` form of NumPy's `mt19937_seed(seed)` (Knuth's initialisation; no draw yet)."""
-    key = []
-    value = seed & 0xFFFFFFFF
-    for i in range(624):
-        key.append(value)
-        value = (1812433253 * (value ^ (value >> 30)) + i + 1) & 0xFFFFFFFF
-    return (3, (*key, 624), None)
 
 
 def sample_examples(

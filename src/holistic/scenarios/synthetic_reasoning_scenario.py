@@ -7,6 +7,7 @@ the instances identical to HELM's, so keep it when editing.
 from __future__ import annotations
 
 from holistic.errors import DescriptionError, one_of
+from holistic.legacy_random import LegacyRandomState
 from holistic.scenarios.base import (
     CORRECT_TAG,
     TEST_SPLIT,
@@ -49,55 +50,6 @@ MATH_SYMBOLS = ["+", "-", "*", "="]
 MODES = ("variable_substitution", "pattern_match", "induction")
 
 
-class LegacyDraws:
-    """The draws of NumPy's legacy `RandomState(seed)` this scenario makes, computed from its raw stream.
-
-    `RandomState.randint(low, high)`, `choice(items, size)` (uniform, with replacement: one randint per item)
-    and `shuffle(list)` all turn 32-bit Mersenne Twister outputs into an integer in [0, top] the same way:
-    mask the output to the smallest all-ones number covering `top` and keep the first that falls in range
-    (that legacy stream is frozen by NumPy's policy, NEP 19). Taking the raw outputs in blocks and doing that
-    in Python gives the same numbers as RandomState's calls at a fraction of their per-call cost, which was
-    most of the time to generate the scenario's 11,000 instances.
-    """
-
-    BLOCK = 1 << 16
-
-    def __init__(self, seed: int) -> None:
-        import numpy as np
-
-        state = np.random.RandomState(seed).get_state()
-        self._bits = np.random.MT19937()
-        self._bits.state = {"bit_generator": "MT19937", "state": {"key": state[1], "pos": state[2]}}
-        self._raw: list[int] = []
-        self._next = 0
-
-    def interval(self, top: int) -> int:
-        """Uniform in [0, top], as NumPy's legacy bounded draws."""
-        if top == 0:
-            return 0  # NumPy draws nothing for a single possible value
-        mask = (1 << top.bit_length()) - 1
-        while True:
-            if self._next == len(self._raw):
-                self._raw = self._bits.random_raw(self.BLOCK).tolist()
-                self._next = 0
-            value = self._raw[self._next] & mask
-            self._next += 1
-            if value <= top:
-                return value
-
-    def randint(self, low: int, high: int) -> int:
-        return low + self.interval(high - low - 1)
-
-    def choice(self, items: list[str], size: int) -> list[str]:
-        top = len(items) - 1
-        return [items[self.interval(top)] for _ in range(size)]
-
-    def shuffle(self, items: list) -> None:
-        for i in range(len(items) - 1, 0, -1):
-            j = self.interval(i)
-            items[i], items[j] = items[j], items[i]
-
-
 def substitute(pattern: list[str], substitutions: dict[str, str]) -> list[str]:
     """Replace every rule symbol of the pattern by its substitution (one element each)."""
     return [substitutions.get(symbol, symbol) for symbol in pattern]
@@ -118,7 +70,7 @@ class SyntheticReasoningScenario(Scenario):
         self.num_test_instances = 5000
 
     def get_instances(self) -> list[Instance]:
-        draws = LegacyDraws(self.random_seed)
+        draws = LegacyRandomState(self.random_seed)
         tokens = ANIMALS + FRUITS
 
         def draw(symbols: list[str]) -> list[str]:
