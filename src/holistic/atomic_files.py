@@ -133,7 +133,3 @@ def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]
-
-
-def atomic_write_text(path: str | os.PathLike, text: str) -> None:
-    atomic_write_chunks(path, [text])

@@ -13,7 +13,7 @@ from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any, TypeVar
 
 from holistic import atomic_files
-from holistic.atomic_files import atomic_write_chunks, atomic_write_text, fsync_path  # noqa: F401 (former home)
+from holistic.atomic_files import atomic_write_chunks
 
 T = TypeVar("T")
 

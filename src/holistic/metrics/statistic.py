@@ -272,19 +272,5 @@ def _format_stat(encoder, stat: Stat, depth: int) -> str:
     return text + encoder.pads[depth] + "}"
 
 
-def _encode_per_instance_stats(encoder, entry: PerInstanceStats, depth: int) -> str:
-    """PerInstanceStats' JSON text, as the generic encoder writes it (a run writes one per metric and instance)."""
-    pad = encoder.pads[depth + 1]
-    c = encoder.colon
-    text = "{" + pad + f'"instance_id"{c}' + encoder.encode(entry.instance_id, depth + 1)
-    if entry.perturbation is not None:
-        text += f',{pad}"perturbation"{c}' + encoder.encode(entry.perturbation, depth + 1)
-    text += f',{pad}"train_trial_index"{c}' + encoder.encode(entry.train_trial_index, depth + 1)
-    if entry.stats is not None:
-        text += f',{pad}"stats"{c}' + encoder.encode(entry.stats, depth + 1)
-    return text + encoder.pads[depth] + "}"
-
-
 memoize_json_of(MetricName)
 register_json_encoder(Stat, _encode_stat)
-register_json_encoder(PerInstanceStats, _encode_per_instance_stats)

@@ -10,12 +10,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from holistic.adaptation.request_state import ScenarioState
-from holistic.jsonio import (
-    AtomicFiles,
-    asdict_with_nones,
-    asdict_without_nones,
-    atomic_write_chunks,
-)
+from holistic.atomic_files import atomic_write_chunks
+from holistic.jsonio import AtomicFiles, asdict_with_nones, asdict_without_nones
 from holistic.metrics.statistic import PerInstanceStats, Stat
 from holistic.runner.commits import RunCommits
 from holistic.runner.helm_layout import (
