@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
-from holistic.adaptation.prompt import Prompt
+from holistic.adaptation.prompt import Prompt, example_block
 from holistic.adaptation.request_state import RequestState, ScenarioState
 from holistic.adaptation.sampling import sample_examples
 from holistic.models.request import Request
@@ -28,6 +28,26 @@ class InContextLearningAdapter(Adapter):
 
     tie_break: str | None = None
     """Label ties of in-context sampling; None: the current --helm-version profile's."""
+
+    def __init__(self, adapter_spec: AdapterSpec, window_service: WindowService) -> None:
+        super().__init__(adapter_spec, window_service)
+        self._train_blocks: dict[Instance, str] = {}
+
+    def train_block(self, instance: Instance) -> str:
+        """One in-context example as the prompt shows it (with its output)."""
+        return example_block(self.adapter_spec, instance, include_output=True, reference_index=None)
+
+    def train_blocks(self, train_instances: list[Instance]) -> list[str]:
+        """The trial's in-context examples. They open every prompt of the trial, so each is rendered once
+        (instances hash by identity)."""
+        rendered = self._train_blocks
+        blocks = []
+        for instance in train_instances:
+            block = rendered.get(instance)
+            if block is None:
+                block = rendered[instance] = self.train_block(instance)
+            blocks.append(block)
+        return blocks
 
     def adapt(self, instances: list[Instance]) -> ScenarioState:
         train = [i for i in instances if i.split == TRAIN_SPLIT]

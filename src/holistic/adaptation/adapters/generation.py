@@ -13,9 +13,7 @@ class GenerationAdapter(InContextLearningAdapter):
         self, eval_instance: Instance, train_instances: list[Instance], trial: int
     ) -> list[RequestState]:
         spec = self.adapter_spec
-        train_blocks = [
-            example_block(spec, t, include_output=True, reference_index=None) for t in train_instances
-        ]
+        train_blocks = self.train_blocks(train_instances)
         eval_block = example_block(spec, eval_instance, include_output=False, reference_index=None)
         prompt = self.fit_prompt(make_prompt(spec, train_blocks, eval_block))
         return [self.request_state(eval_instance, prompt, self.decoding_request(prompt), trial)]

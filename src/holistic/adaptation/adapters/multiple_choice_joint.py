@@ -10,16 +10,14 @@ from holistic.scenarios.base import Instance
 
 
 class MultipleChoiceJointAdapter(InContextLearningAdapter):
+    def train_block(self, instance: Instance) -> str:
+        return multiple_choice_block(self.adapter_spec, instance, include_output=True)
+
     def generate_requests(
         self, eval_instance: Instance, train_instances: list[Instance], trial: int
     ) -> list[RequestState]:
         spec = self.adapter_spec
-        # A trial's in-context examples open every prompt: each rendered once (instances hash by identity).
-        blocks = self.__dict__.setdefault("_train_blocks", {})
-        train_blocks = [
-            blocks.get(t) or blocks.setdefault(t, multiple_choice_block(spec, t, include_output=True))
-            for t in train_instances
-        ]
+        train_blocks = self.train_blocks(train_instances)
         eval_block = multiple_choice_block(spec, eval_instance, include_output=False)
         prompt = self.fit_prompt(make_prompt(spec, train_blocks, eval_block))
         output_mapping = {choice_letter(i): r.output for i, r in enumerate(eval_instance.references)}

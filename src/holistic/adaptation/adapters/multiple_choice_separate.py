@@ -29,9 +29,7 @@ class MultipleChoiceSeparateAdapter(InContextLearningAdapter):
         self, eval_instance: Instance, train_instances: list[Instance], trial: int
     ) -> list[RequestState]:
         spec = self.adapter_spec
-        train_blocks = [
-            example_block(spec, t, include_output=True, reference_index=None) for t in train_instances
-        ]
+        train_blocks = self.train_blocks(train_instances)
         states: list[RequestState] = []
         for index in range(len(eval_instance.references)):
             eval_block = example_block(spec, eval_instance, include_output=True, reference_index=index)
