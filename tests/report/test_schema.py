@@ -106,3 +106,46 @@ def test_matcher_templates_substitute():
     assert not matcher.resolved
     resolved = matcher.substitute({"main_name": "f1_score", "main_split": "valid"})
     assert (resolved.name, resolved.split, resolved.resolved) == ("f1_score", "valid", True)
+
+
+@pytest.fixture
+def schema_copy(tmp_path, monkeypatch):
+    """A copy of the packaged schema, with the parsed-schema cache in a fresh directory."""
+    from holistic.report.schema import SCHEMA_PATH
+
+    monkeypatch.setenv("HOLISTIC_CACHE", str(tmp_path / "cache"))
+    load_schema.cache_clear()
+    path = tmp_path / "schema.yaml"
+    path.write_bytes(SCHEMA_PATH.read_bytes())
+    yield path
+    load_schema.cache_clear()
+
+
+def test_the_parsed_schema_is_cached_and_follows_edits(schema_copy, tmp_path):
+    import os
+
+    first = load_schema(str(schema_copy))
+    assert list((tmp_path / "cache" / "schema").glob("*.pickle"))
+    load_schema.cache_clear()
+    assert load_schema(str(schema_copy)) == first  # read back from the cache
+    text = schema_copy.read_text()
+    assert "display_name: 'MMLU (Massive" in text
+    schema_copy.write_text(
+        text.replace("display_name: 'MMLU (Massive", "display_name: 'MMLU, edited (Massive")
+    )
+    os.utime(schema_copy, ns=(1, 1))  # an edit within the same clock tick still changes the size
+    load_schema.cache_clear()
+    assert load_schema(str(schema_copy)).run_group("mmlu").display_name.startswith("MMLU, edited")
+
+
+def test_a_damaged_or_unwritable_cache_only_costs_the_parse(schema_copy, tmp_path, monkeypatch):
+    expected = load_schema(str(schema_copy))
+    for cached in (tmp_path / "cache" / "schema").glob("*.pickle"):
+        cached.write_bytes(b"not a pickle")
+    load_schema.cache_clear()
+    assert load_schema(str(schema_copy)) == expected
+    not_a_directory = tmp_path / "file"
+    not_a_directory.write_text("")
+    monkeypatch.setenv("HOLISTIC_CACHE", str(not_a_directory))  # fails for root too, unlike a chmod
+    load_schema.cache_clear()
+    assert load_schema(str(schema_copy)) == expected

@@ -7,13 +7,22 @@ outputs are written as they come, so memory stays flat however many instances a 
 
 from __future__ import annotations
 
-import json
+import marshal
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NoReturn
 
-from holistic.jsonio import full_stat
+from holistic.report.instance_stats import (
+    Exchange,
+    PerInstanceStats,
+    can_fork,
+    entries_between,
+    perturbation_key,
+    split_point,
+)
 from holistic.report.jsonfast import dumps_bytes, iter_array
+from holistic.report.rewrite import open_for_rewrite
 from holistic.report.runs import instance_text
 
 PAGE_SIZE = 25
@@ -22,7 +31,6 @@ PAGE_SIZE = 25
 FILE_SIZE = 100
 """Instances per data file of the instance browser (a multiple of PAGE_SIZE; one file per trial)."""
 
-COST_NAMES = ("num_prompt_tokens", "num_completion_tokens")
 CALIBRATION = "calibration"
 
 
@@ -36,7 +44,8 @@ class ArrayWriter:
     def __init__(self, path: Path, atomic: bool = True):
         self.path = path
         self.tmp = path.with_name(f".{path.name}.tmp") if atomic else path
-        self.file: BinaryIO = open(self.tmp, "wb")  # noqa: SIM115 - closed by close()/abort()
+        # Derived files are overwritten in place (rewrite.py); atomic ones go to a fresh temporary file.
+        self.file: BinaryIO = open_for_rewrite(self.tmp) if not atomic else open(self.tmp, "wb")  # noqa: SIM115
         self.file.write(b"[")
         self.count = 0
 
@@ -47,6 +56,7 @@ class ArrayWriter:
 
     def close(self) -> None:
         self.file.write(b"\n]" if self.count else b"]")
+        self.file.truncate()
         self.file.close()
         if self.tmp != self.path:
             self.tmp.replace(self.path)
@@ -65,10 +75,6 @@ class _NullWriter:
 
     def abort(self) -> None:
         pass
-
-
-def _perturbation_key(perturbation: dict[str, Any] | None) -> str:
-    return json.dumps(perturbation, sort_keys=True) if perturbation else ""
 
 
 def _perturbation_label(perturbation: dict[str, Any] | None) -> str | None:
@@ -106,57 +112,98 @@ class DisplayResult:
     """Per-instance stats shown."""
 
 
-def read_per_instance_stats(
-    path: Path, wanted: set[str] | None
-) -> tuple[dict[tuple[str, str, int], dict[str, float]], dict[str, float], list[str]]:
-    """(instance id, perturbation, trial) -> {stat name: mean}, token totals, names in first-seen order."""
-    table: dict[tuple[str, str, int], dict[str, float]] = {}
-    costs = dict.fromkeys(COST_NAMES, 0.0)
-    names: dict[str, None] = {}
-    if not path.is_file():
-        return table, costs, []
-    interesting = None if wanted is None else {*wanted, *costs, "predicted_index"}
-    for entry in iter_array(path):
-        key = (
-            str(entry.get("instance_id")),
-            _perturbation_key(entry.get("perturbation")),
-            int(entry.get("train_trial_index", 0)),
-        )
-        values = table.setdefault(key, {})
-        for stat in entry.get("stats", ()):
-            name = stat["name"]["name"]
-            if interesting is not None and name not in interesting:
-                continue
-            if name in costs:
-                total = full_stat(stat).get("sum")  # compact files leave out a float sum
-                if isinstance(total, (int, float)):
-                    costs[name] += total
-                if wanted is not None and name not in wanted:
-                    continue
-            if "mean" in stat:
-                values[name] = stat["mean"]
-                names[name] = None
-    return table, costs, list(names)
-
-
 def write_run_display(
     run_dir: Path,
     wanted_stats: set[str] | None,
     pages_dir: Path | None,
     warn,
     write_json: bool = True,
+    parallel: bool = False,
 ) -> DisplayResult:
-    """Write the display files of one run (and the browser's data pages under `pages_dir`)."""
-    result = DisplayResult()
+    """Write the display files of one run (and the browser's data pages under `pages_dir`).
+
+    With `parallel`, a large run is done by two processes: each reads half of per_instance_stats.json, then this
+    one writes the JSON files while a forked one writes the pages (about 0.44 s -> 0.3 s for 10,000 instances).
+    """
     state_path = run_dir / "scenario_state.json"
-    per_instance, result.costs, result.stat_names = read_per_instance_stats(
-        run_dir / "per_instance_stats.json", wanted_stats
-    )
-    if not (run_dir / "per_instance_stats.json").is_file():
+    stats_path = run_dir / "per_instance_stats.json"
+    if not stats_path.is_file():
         warn(f"{run_dir.name}: no per_instance_stats.json; instances are shown without their stats")
     if not state_path.is_file():
         warn(f"{run_dir.name}: no scenario_state.json; its instances are not shown")
-        return result
+        per_instance = PerInstanceStats.read(stats_path, wanted_stats)
+        return DisplayResult(costs=per_instance.costs, stat_names=list(per_instance.names))
+    split = None
+    if parallel and write_json and pages_dir is not None and can_fork():
+        split = split_point(stats_path)
+    if split is None:
+        per_instance = PerInstanceStats.read(stats_path, wanted_stats)
+        result = _write_display(run_dir, state_path, per_instance, pages_dir, write_json)
+    else:
+        per_instance, result = _write_display_in_two(
+            run_dir, state_path, stats_path, split, wanted_stats, pages_dir
+        )
+    result.costs, result.stat_names = per_instance.costs, list(per_instance.names)
+    return result
+
+
+def _write_display_in_two(
+    run_dir: Path, state_path: Path, stats_path: Path, split: int, wanted: set[str] | None, pages_dir: Path
+) -> tuple[PerInstanceStats, DisplayResult]:
+    exchange = Exchange()
+    if exchange.fork():
+        _write_pages_in_child(exchange, run_dir, state_path, stats_path, split, wanted, pages_dir)
+    try:
+        # Messages go one way at a time (the child sends first), so neither side blocks on a full pipe.
+        per_instance = PerInstanceStats()
+        per_instance.add_entries(entries_between(stats_path, 0, split), stats_path.name, wanted)
+        second_half = PerInstanceStats.from_wire(exchange.receive())
+        exchange.send(per_instance.to_wire())
+        per_instance.merge(second_half)
+        result = _write_display(run_dir, state_path, per_instance, None, write_json=True)
+        result.num_pages, result.index = marshal.loads(exchange.receive())
+    finally:
+        exchange.close()  # a child still working finds its pipes closed and exits
+    return per_instance, result
+
+
+def _write_pages_in_child(
+    exchange: Exchange,
+    run_dir: Path,
+    state_path: Path,
+    stats_path: Path,
+    split: int,
+    wanted: set[str] | None,
+    pages_dir: Path,
+) -> NoReturn:
+    """The forked half: read the file's second half, trade halves, write the pages; never returns."""
+    code = 1
+    try:
+        try:
+            second_half = PerInstanceStats()
+            second_half.add_entries(entries_between(stats_path, split, None), stats_path.name, wanted)
+            exchange.send(second_half.to_wire())
+            per_instance = PerInstanceStats.from_wire(exchange.receive())
+            per_instance.merge(second_half)
+            pages = _write_display(run_dir, state_path, per_instance, pages_dir, write_json=False)
+            exchange.send(marshal.dumps((pages.num_pages, pages.index)))
+            code = 0
+        except (OSError, ValueError) as e:
+            exchange.send_error(e)
+    except BaseException:  # noqa: S110 - the parent is gone (broken pipe) or interrupted: nothing to tell
+        pass
+    finally:
+        os._exit(code)  # never the parent's exit handlers or buffered output
+
+
+def _write_display(
+    run_dir: Path,
+    state_path: Path,
+    per_instance: PerInstanceStats,
+    pages_dir: Path | None,
+    write_json: bool,
+) -> DisplayResult:
+    result = DisplayResult()
 
     names = ("instances.json", "display_predictions.json", "display_requests.json")
     writers = [ArrayWriter(run_dir / n, atomic=False) if write_json else _NullWriter() for n in names]
@@ -171,7 +218,7 @@ def write_run_display(
             instance = state.get("instance") or {}
             instance_id = str(instance.get("id"))
             perturbation = instance.get("perturbation")
-            p_key = _perturbation_key(perturbation)
+            p_key = perturbation_key(perturbation)
             trial = int(state.get("train_trial_index", 0))
             trials.add(trial)
             key = (instance_id, p_key)
@@ -182,7 +229,7 @@ def write_run_display(
                 ids.append([instance_id, _perturbation_label(perturbation)])
             if state.get("request_mode") == CALIBRATION:
                 continue
-            stats = per_instance.get((instance_id, p_key, trial), {})
+            stats = per_instance.lookup((instance_id, p_key, trial)) or {}
             reference_index = state.get("reference_index")
             predicted_index = stats.get("predicted_index")
             if (
@@ -313,11 +360,13 @@ class _Pages:
         records = self.open.pop(page_key)
         trial, page = page_key
         # Out-of-order input reopens a written page: another call appended to the file merges in the browser.
-        mode = "ab" if page_key in self.written else "wb"
+        path = self.directory / f"t{trial}-f{page}.js"
+        appending = page_key in self.written
         self.written.add(page_key)
         payload = dumps_bytes(list(records.values()), indent=False)
-        with open(self.directory / f"t{trial}-f{page}.js", mode) as f:
+        with open(path, "ab") if appending else open_for_rewrite(path) as f:
             f.write(b"HOLISTIC.data(%d,%d," % (trial, page) + payload + b");\n")
+            f.truncate()
 
     def flush_all(self) -> None:
         for key in sorted(self.open):

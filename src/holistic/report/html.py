@@ -11,6 +11,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
+from holistic.report.rewrite import rewrite_text, rewriting_text
 from holistic.report.tables import NOT_COMPUTED, Cell, Table, format_value
 
 STATIC_DIR = Path(__file__).with_name("static")
@@ -75,7 +76,7 @@ def write_page_parts(
     """`write_page(path, page(title, "".join(parts), ...))` without holding the page in memory (a group page of
     a suite of thousands of runs is tens of MB)."""
     head, tail = page_frame(title, prefix, suite, active)
-    with open(path, "w", encoding="utf-8") as f:
+    with rewriting_text(path) as f:
         f.write(head)
         for part in parts:
             f.write(part)
@@ -192,7 +193,7 @@ def _whole_number_columns(table: Table) -> set[int]:
 
 def write_page(path: Path, text: str) -> None:
     # Derived files, rewritten by every summarize: no temporary file + fsync (they cost more than the page).
-    path.write_text(text, encoding="utf-8")
+    rewrite_text(path, text)
 
 
 def copy_assets(report_dir: Path) -> None:

@@ -16,6 +16,7 @@ from holistic.report.html import (
     write_page,
     write_page_parts,
 )
+from holistic.report.rewrite import rewriting_text
 from holistic.report.runs import Agg, RunInfo, helm_version_label
 from holistic.report.schema import MetricMatcher, RunGroup, Schema
 from holistic.report.svg import bar_chart, heatmap, scatter
@@ -132,7 +133,7 @@ class GroupPage:
         path = self.report_dir / "groups" / f"{file_stem(group.name)}.html"
         head, tail = page_frame(group.display_name, prefix, self.suite)
         try:
-            with open(path, "w", encoding="utf-8") as f:
+            with rewriting_text(path) as f:
                 f.write(head)
                 for part in _group_head(self.schema, self.index, group, self.titles, self.first):
                     f.write(part)

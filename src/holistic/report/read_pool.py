@@ -75,8 +75,13 @@ def read_runs(summarizer: Any, run_dirs: list[Path], needed: Any, num_threads: i
         finally:
             threads.shutdown(cancel_futures=True)
         return
-    for run_dir in run_dirs:
-        yield summarizer._read_run(run_dir, needed)
+    # One run at a time: with cores to spare, a large run's per-instance stats are parsed by a forked reader.
+    summarizer.parallel_display = num_threads > 1 and (os.cpu_count() or 1) > 1
+    try:
+        for run_dir in run_dirs:
+            yield summarizer._read_run(run_dir, needed)
+    finally:
+        summarizer.parallel_display = False
 
 
 def _reported(summarizer: Any, results: list[tuple[Any, list[str]]]) -> Iterator[Any]:

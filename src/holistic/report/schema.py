@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import functools
+import os
+import pickle
+import sys
+import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -257,10 +261,21 @@ def parse_schema(data: dict[str, Any], source: str = "schema") -> Schema:
 
 @functools.lru_cache(maxsize=4)
 def load_schema(path: str | None = None) -> Schema:
-    """Read a schema YAML (the packaged one by default)."""
+    """Read a schema YAML (the packaged one by default), through the parsed-schema cache when it is current."""
+    source = Path(path) if path else SCHEMA_PATH
+    key = _cache_key(source)
+    cached = _read_cached(key)
+    if cached is not None:
+        return cached
+    schema = _parse_schema_file(source)
+    if key is not None:
+        _write_cached(key, schema)
+    return schema
+
+
+def _parse_schema_file(source: Path) -> Schema:
     import yaml
 
-    source = Path(path) if path else SCHEMA_PATH
     try:
         text = source.read_text(encoding="utf-8")
     except OSError as e:
@@ -275,3 +290,63 @@ def load_schema(path: str | None = None) -> Schema:
             f"schema {source} must be a mapping with models, metrics, metric_groups and run_groups"
         )
     return parse_schema(data, str(source))
+
+
+# Parsing the packaged schema (YAML, then dataclasses) takes ~40 ms, a tenth of a whole helm-summarize of a
+# small suite; the parsed Schema is kept as a pickle in the user's cache, valid while the YAML file and this
+# module are unchanged (size and modification time of both, and the Python version).
+
+
+def schema_cache_dir() -> Path:
+    base = (
+        os.environ.get("HOLISTIC_CACHE")
+        or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "holistic"
+    )
+    return Path(base) / "schema"
+
+
+def _cache_key(source: Path) -> str | None:
+    try:
+        yaml_stat = source.stat()
+        code_stat = os.stat(__file__)
+    except OSError:
+        return None  # read_text below reports a missing schema
+    return "|".join(
+        map(
+            str,
+            (
+                source.resolve(),
+                yaml_stat.st_size,
+                yaml_stat.st_mtime_ns,
+                code_stat.st_size,
+                code_stat.st_mtime_ns,
+                sys.version_info[:2],
+            ),
+        )
+    )
+
+
+def _cache_file(key: str) -> Path:
+    return schema_cache_dir() / f"{zlib.crc32(key.encode()):08x}.pickle"
+
+
+def _read_cached(key: str | None) -> Schema | None:
+    if key is None:
+        return None
+    try:
+        with open(_cache_file(key), "rb") as f:
+            stored_key, schema = pickle.load(f)
+    except Exception:  # absent, unreadable, or written by other code: parse the YAML instead
+        return None
+    return schema if stored_key == key and isinstance(schema, Schema) else None
+
+
+def _write_cached(key: str, schema: Schema) -> None:
+    target = _cache_file(key)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps((key, schema), protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(target)  # atomic: concurrent summarizes never read half a file
+    except OSError:
+        pass  # a read-only home only costs the parse next time

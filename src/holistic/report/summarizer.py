@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 import json
 import os
 import sys
@@ -27,6 +28,7 @@ from holistic.report.groups import (
 from holistic.report.jsonfast import dumps_bytes, iter_array, loads
 from holistic.report.latex import table_to_latex
 from holistic.report.read_pool import read_runs
+from holistic.report.rewrite import open_for_rewrite, rewrite_bytes, rewrite_text
 from holistic.report.runs import Agg, RunInfo, list_run_dirs, recorded_helm_version, stat_key
 from holistic.report.schema import Schema, load_schema
 from holistic.report.tables import file_stem, match_stat
@@ -152,6 +154,8 @@ class Summarizer:
         self._shared: dict[Any, Any] = {}
         """Equal stat keys and expected-stat sets of different runs, stored once."""
         self._print_warning = warn or self._default_warn
+        self.parallel_display = False
+        """Set by read_runs while it reads runs one at a time with cores to spare."""
 
     def _default_warn(self, message: str) -> None:
         line = f"warning: {message}"
@@ -286,7 +290,10 @@ class Summarizer:
             return _NoProgress()
         from tqdm import tqdm
 
-        return tqdm(total=total, desc="summarize", unit="run", file=sys.stderr)
+        class Bar(tqdm):
+            monitor_interval = 0  # no monitor thread: a large run's reader is forked (instance_stats.py)
+
+        return Bar(total=total, desc="summarize", unit="run", file=sys.stderr)
 
     def _read_run(self, run_dir: Path, needed) -> _RunRead | None:
         """Read one run and write its display files and page; touches no state shared between runs."""
@@ -347,6 +354,7 @@ class Summarizer:
                 pages_dir,
                 self.warn,
                 write_json=self.options.write_display_json,
+                parallel=self.parallel_display,
             )
         except (OSError, ValueError) as e:
             self.warn(
@@ -441,7 +449,7 @@ class Summarizer:
                         {"text": "JSON", "href": f"groups/json/{stem}.json"},
                     ]
                     as_json = table.to_json()
-                    (groups_dir / "json" / f"{stem}.json").write_bytes(dumps_bytes(as_json))
+                    rewrite_bytes(groups_dir / "json" / f"{stem}.json", dumps_bytes(as_json))
                     group_json.add(as_json)
                     if page is not None:
                         page.add(table)
@@ -477,7 +485,7 @@ class _JsonList:
     list of every token of a table (tens of MB for a table of a suite of thousands of runs)."""
 
     def __init__(self, path: Path):
-        self.file = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed by close()
+        self.file = io.TextIOWrapper(open_for_rewrite(path), encoding="utf-8")
         self.count = 0
         self.encoder = json.JSONEncoder(indent=2)  # json.dumps(indent=2)'s encoder
 
@@ -495,12 +503,13 @@ class _JsonList:
 
     def close(self) -> None:
         self.file.write("\n]" if self.count else "[]")
+        self.file.truncate()
         self.file.close()
 
 
 def _write_text(path: Path, text: str) -> None:
     # Every file here is derived and rewritten by the next summarize, so no temporary file and fsync.
-    path.write_text(text, encoding="utf-8")
+    rewrite_text(path, text)
 
 
 def _remove_stale(directory: Path, started_ns: int) -> None:

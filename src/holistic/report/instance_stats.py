@@ -1,0 +1,211 @@
+"""A run's per_instance_stats.json as the display files need it: (instance id, perturbation, trial) -> {stat: mean},
+token totals, and the stat names in first-seen order.
+
+An instance's stats can be spread over several entries (one per metric family, anywhere in the file), so the
+table is usable only once the whole file is read. For a large run on a machine with a spare core, `Exchange`
+has a forked partner read the second half of the file while this process reads the first; each sends the other
+its half, so both hold the whole table (and the partner then writes the browser pages: display.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import marshal
+import os
+import struct
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from holistic.jsonio import full_stat
+from holistic.report.jsonfast import BLOCK, iter_array, loads
+
+COST_NAMES = ("num_prompt_tokens", "num_completion_tokens")
+
+Key = tuple[str, str, int]
+"""(instance id, perturbation key, train trial index)."""
+
+SPLIT_MIN_BYTES = 1 << 20
+"""Smaller files are read by one process: forking costs more than parsing them."""
+
+
+def perturbation_key(perturbation: dict[str, Any] | None) -> str:
+    return json.dumps(perturbation, sort_keys=True) if perturbation else ""
+
+
+class PerInstanceStats:
+    def __init__(self) -> None:
+        self.table: dict[Key, dict[str, float]] = {}
+        self.costs = dict.fromkeys(COST_NAMES, 0.0)
+        self.names: dict[str, None] = {}
+
+    @classmethod
+    def read(cls, path: Path, wanted: set[str] | None) -> PerInstanceStats:
+        out = cls()
+        if path.is_file():
+            out.add_entries(iter_array(path), path.name, wanted)
+        return out
+
+    def lookup(self, key: Key) -> dict[str, float] | None:
+        return self.table.get(key)
+
+    def add_entries(self, entries: Iterator[dict[str, Any]], source: str, wanted: set[str] | None) -> None:
+        table, costs, names = self.table, self.costs, self.names
+        interesting = None if wanted is None else {*wanted, *costs, "predicted_index"}
+        for entry in entries:
+            try:
+                key = (
+                    str(entry.get("instance_id")),
+                    perturbation_key(entry.get("perturbation")),
+                    int(entry.get("train_trial_index", 0)),
+                )
+                values = table.setdefault(key, {})
+                for stat in entry.get("stats", ()):
+                    name = stat["name"]["name"]
+                    if interesting is not None and name not in interesting:
+                        continue
+                    if name in costs:
+                        total = full_stat(stat).get("sum")  # compact files leave out a float sum
+                        if isinstance(total, (int, float)):
+                            costs[name] += total
+                        if wanted is not None and name not in wanted:
+                            continue
+                    if "mean" in stat:
+                        values[name] = stat["mean"]
+                        names[name] = None
+            except (AttributeError, KeyError, TypeError, ValueError) as e:
+                raise ValueError(f"{source}: malformed entry ({type(e).__name__}: {e})") from None
+
+    def merge(self, later: PerInstanceStats) -> None:
+        """Add what a read of the file's next part found (in file order: the same as one read of both parts)."""
+        for key, values in later.table.items():
+            present = self.table.get(key)
+            if present is None:
+                self.table[key] = values
+            else:
+                present.update(values)
+        for name, total in later.costs.items():
+            self.costs[name] += total
+        self.names.update(later.names)
+
+    def to_wire(self) -> bytes:
+        return marshal.dumps((list(self.table.items()), self.costs, list(self.names)))
+
+    @classmethod
+    def from_wire(cls, data: bytes) -> PerInstanceStats:
+        out = cls()
+        items, out.costs, names = marshal.loads(data)
+        out.table = dict(items)
+        out.names = dict.fromkeys(names)
+        return out
+
+
+def split_point(path: Path) -> int | None:
+    """Where the second half of a large compact file starts (the start of an entry's line), or None.
+
+    Only holistic's compact layout (one entry a line) can be cut without parsing; indented files are read whole.
+    """
+    try:
+        size = path.stat().st_size
+        if size < SPLIT_MIN_BYTES:
+            return None
+        with open(path, "rb") as f:
+            if f.read(3) != b"[\n{":
+                return None
+            f.seek(size // 2)
+            chunk = f.read(1 << 20)
+    except OSError:
+        return None
+    at = chunk.find(b"\n{")
+    return None if at < 0 else size // 2 + at + 1
+
+
+def entries_between(path: Path, start: int, end: int | None) -> Iterator[dict[str, Any]]:
+    """The entries of a compact file whose lines start in [start, end) (`start` at a line's start)."""
+    with open(path, "rb") as f:
+        f.seek(start)
+        left = -1 if end is None else end - start
+        carry = b""
+        while left:
+            block = f.read(BLOCK if left < 0 else min(BLOCK, left))
+            if not block:
+                break
+            left -= len(block) if left > 0 else 0
+            lines = (carry + block).split(b"\n")
+            carry = lines.pop()
+            for line in lines:
+                if line.startswith(b"{"):
+                    yield loads(line.rstrip(b","))
+    if carry.startswith(b"{"):
+        yield loads(carry.rstrip(b","))
+
+
+def can_fork() -> bool:
+    # Forking with other threads alive can deadlock the child on a lock one of them held.
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+_HEADER = struct.Struct("<cQ")  # kind (b"d" data, b"x" error), payload length
+
+
+class Exchange:
+    """Two processes, each with one end of two pipes, passing marshalled messages."""
+
+    def __init__(self) -> None:
+        self._to_child = os.pipe()
+        self._to_parent = os.pipe()
+        self.pid = 0
+        self._in: BinaryIO | None = None
+        self._out: BinaryIO | None = None
+
+    def fork(self) -> bool:
+        """True in the child."""
+        self.pid = os.fork()
+        child = self.pid == 0
+        read_end, write_end = (
+            (self._to_child[0], self._to_parent[1]) if child else (self._to_parent[0], self._to_child[1])
+        )
+        for fd in (*self._to_child, *self._to_parent):
+            if fd not in (read_end, write_end):
+                os.close(fd)
+        self._in = open(read_end, "rb")  # noqa: SIM115 - closed by close()
+        self._out = open(write_end, "wb")  # noqa: SIM115
+        return child
+
+    def send(self, data: bytes) -> None:
+        assert self._out is not None
+        self._out.write(_HEADER.pack(b"d", len(data)))
+        self._out.write(data)
+        self._out.flush()
+
+    def send_error(self, error: BaseException) -> None:
+        data = marshal.dumps(("OSError" if isinstance(error, OSError) else "ValueError", str(error)))
+        assert self._out is not None
+        self._out.write(_HEADER.pack(b"x", len(data)))
+        self._out.write(data)
+        self._out.flush()
+
+    def receive(self) -> bytes:
+        """The other side's next message; its error raised here, as OSError or ValueError."""
+        assert self._in is not None
+        header = self._in.read(_HEADER.size)
+        if len(header) < _HEADER.size:
+            raise OSError("the process writing the instance pages ended without an answer")
+        kind, length = _HEADER.unpack(header)
+        data = self._in.read(length)
+        if kind == b"x":
+            error_type, message = marshal.loads(data)
+            raise (OSError if error_type == "OSError" else ValueError)(message)
+        return data
+
+    def close(self) -> None:
+        for f in (self._in, self._out):
+            if f is not None:
+                with contextlib.suppress(OSError):  # the other side is gone: nothing to flush to
+                    f.close()
+        self._in = self._out = None
+        if self.pid:
+            os.waitpid(self.pid, 0)
+            self.pid = 0

@@ -1,0 +1,104 @@
+"""A large run's per_instance_stats.json parsed by a forked reader while the scenario state is walked: the same
+display files as reading it first, whatever the order of its entries; errors reach the caller."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from holistic.report import instance_stats
+from holistic.report.display import write_run_display
+from tests.helpers import run_description
+
+FILES = ("instances.json", "display_predictions.json", "display_requests.json")
+
+
+@pytest.fixture(scope="module")
+def large_run(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("reader")
+    return run_description(
+        root,
+        "synthetic_reasoning:mode=pattern_match,model=simple/model1",
+        root / "out",
+        max_eval_instances=300,
+    )
+
+
+def _display(run: Path, target: Path, parallel: bool) -> tuple[dict[str, bytes], object]:
+    shutil.copytree(run, target)
+    warnings: list[str] = []
+    result = write_run_display(target, None, target / "pages", warnings.append, parallel=parallel)
+    files = {name: (target / name).read_bytes() for name in FILES}
+    files.update({f"pages/{p.name}": p.read_bytes() for p in sorted((target / "pages").iterdir())})
+    assert not warnings
+    return files, result
+
+
+@pytest.fixture
+def forks(monkeypatch) -> list[int]:
+    """The run is split between two processes even for this small file; counts the forks."""
+    monkeypatch.setattr(instance_stats, "SPLIT_MIN_BYTES", 1)
+    real_fork, pids = os.fork, []
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    return pids
+
+
+def _no_children_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_forked_reader_writes_the_same_display_files(large_run, tmp_path, forks):
+    expected, expected_result = _display(large_run, tmp_path / "serial", parallel=False)
+    assert not forks
+    files, result = _display(large_run, tmp_path / "forked", parallel=True)
+    assert len(forks) == 1 and _no_children_left()
+    assert files == expected
+    assert (result.costs, result.stat_names, result.index) == (
+        expected_result.costs,
+        expected_result.stat_names,
+        expected_result.index,
+    )
+    assert result.costs["num_prompt_tokens"] > 0 and "exact_match" in result.stat_names
+
+
+def test_entries_in_another_order_than_the_scenario_state(large_run, tmp_path, forks):
+    reordered = tmp_path / "reordered-run"
+    shutil.copytree(large_run, reordered)
+    path = reordered / "per_instance_stats.json"
+    lines = path.read_bytes().split(
+        b"\n"
+    )  # compact: `[`, one entry a line (`,`-terminated but the last), `]`
+    entries = [line.rstrip(b",") for line in lines[1:-1]]
+    path.write_bytes(b"[\n" + b",\n".join(reversed(entries)) + b"\n]")
+    expected, _ = _display(reordered, tmp_path / "serial", parallel=False)
+    files, _ = _display(reordered, tmp_path / "forked", parallel=True)
+    assert len(forks) == 1 and _no_children_left()
+    assert files == expected
+
+
+@pytest.mark.parametrize("parallel, line", [(False, 100), (True, 100), (True, -10)])
+def test_a_malformed_entry_is_one_error(large_run, tmp_path, forks, parallel, line):
+    """In the first half of the file (read here) or the second (read by the forked process)."""
+    broken = tmp_path / "broken"
+    shutil.copytree(large_run, broken)
+    path = broken / "per_instance_stats.json"
+    lines = path.read_bytes().split(b"\n")
+    lines[line] = lines[line].replace(b'"name":{"name":', b'"name":{"label":', 1)
+    path.write_bytes(b"\n".join(lines))
+    with pytest.raises(ValueError, match=r"per_instance_stats.json: malformed entry \(KeyError"):
+        write_run_display(broken, None, tmp_path / "pages", lambda message: None, parallel=parallel)
+    assert len(forks) == int(parallel) and _no_children_left()
