@@ -7,6 +7,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import run_cli
 
 SUMMARIZE = "holistic.cli.summarize"
@@ -98,3 +100,29 @@ def test_worker_processes_give_the_same_files_and_warnings(tmp_path, monkeypatch
         results[threads] = (_files(suite), result.warnings, result.num_instances)
     assert results[1][1] and any("simple1" in w for w in results[1][1])
     assert results[3] == results[1]
+
+
+def test_an_error_in_a_worker_process_reaches_the_caller(tmp_path, monkeypatch):
+    import os
+
+    from holistic.cli.run import main as helm_run
+    from holistic.report import read_pool
+    from holistic.report.summarizer import SummarizeOptions, Summarizer, summarize
+
+    out = tmp_path / "out"
+    runs = [f"synthetic_reasoning:mode={m},model=simple/model1" for m in ("pattern_match", "induction", "variable_substitution")]  # fmt: skip
+    assert helm_run(["-r", *runs, "--suite", "s", "-m", "2", "-q", "-o", str(out), "--local-path", str(tmp_path / "env")]) == 0  # fmt: skip
+    monkeypatch.setattr(read_pool, "PROCESS_MIN_RUNS", 2)
+    monkeypatch.setattr(read_pool, "CHUNK_RUNS", 1)
+    original = Summarizer._read_run
+
+    def failing(self, run_dir, needed):
+        if "induction" in run_dir.name:
+            raise LookupError(f"cannot read {run_dir.name}")
+        return original(self, run_dir, needed)
+
+    monkeypatch.setattr(Summarizer, "_read_run", failing)
+    with pytest.raises(LookupError, match="cannot read synthetic_reasoning:mode=induction"):
+        summarize(SummarizeOptions(suite="s", output_path=str(out), num_threads=2))
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # every worker was waited for

@@ -127,3 +127,15 @@ def test_store_reads_back_what_it_was_given(tmp_path, monkeypatch):
         assert stub.indexed_stats() == info.indexed_stats()
     assert store.loads >= 6  # a cache of one run: each read went to disk
     store.close()
+
+
+def test_group_pages_spooled_through_a_file_are_the_same(many_runs, tmp_path, monkeypatch):
+    from holistic.report import pages
+
+    out = tmp_path / "out"
+    shutil.copytree(many_runs, out)
+    _, _, in_memory = _summarize(out, monkeypatch, spill_min_runs=10_000, cache_runs=64)
+    monkeypatch.setattr(pages, "SPOOL_MEMORY", 100)  # every group's tables go to a temporary file
+    _, _, through_file = _summarize(out, monkeypatch, spill_min_runs=10_000, cache_runs=64)
+    assert through_file == in_memory
+    assert any(name.startswith("report/groups/") and len(data) > 20_000 for name, data in in_memory.items())

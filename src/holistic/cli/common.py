@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from collections.abc import Callable
@@ -212,6 +211,8 @@ def run_entries(args: argparse.Namespace, entries: list[RunEntry]) -> int:
     Returns the exit status. The steps are the Python API's (`holistic.api.plan` and `holistic.api.run`);
     this function only checks the command line, turns errors into one line each and prints the outcome.
     """
+    import logging  # here: helm-summarize and --help do without it
+
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
     from holistic import api
     from holistic.errors import HolisticError

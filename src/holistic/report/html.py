@@ -43,6 +43,7 @@ def run_slug(run_name: str) -> str:
     return f"{safe}-{hashlib.sha1(run_name.encode()).hexdigest()[:8]}"
 
 
+@functools.lru_cache(maxsize=8192)  # a run is linked from many tables' cells
 def run_page_href(run_name: str, prefix: str) -> str:
     return f"{prefix}runs/{quote(run_slug(run_name))}.html"
 

@@ -36,6 +36,39 @@ def _perturbation(name: dict[str, Any]) -> str:
     return f"{p.get('name', '?')} ({p.get('computed_on', 'perturbed')})"
 
 
+def _number(value: Any) -> str:
+    # Numbers format to digits, separators, signs and NaN: nothing to escape.
+    if value is None or isinstance(value, (int, float)):
+        return format_value(value)
+    return e(format_value(value))
+
+
+_NAME_CELLS: dict[tuple[Any, ...], str] = {}
+"""A stat name's first cells, by schema and name: the runs of a suite share most of their stat names."""
+
+
+def _stat_name_cells(schema: Schema, name: dict[str, Any]) -> str:
+    key = (
+        id(schema),
+        name.get("name", ""),
+        name.get("split", ""),
+        name.get("sub_split", ""),
+        _perturbation(name),
+    )
+    cells = _NAME_CELLS.get(key)
+    if cells is None:
+        metric = schema.metric(key[1])
+        title = f"{metric.display_name}: {metric.description}" if metric else "not in the schema"
+        cells = (
+            "<tr>"
+            f'<td title="{e(title)}">{e(key[1])}</td><td>{e(key[2])}</td><td>{e(key[3])}</td><td>{e(key[4])}</td>'
+        )
+        if len(_NAME_CELLS) >= 16384:
+            _NAME_CELLS.clear()
+        _NAME_CELLS[key] = cells
+    return cells
+
+
 def write_run_page(
     report_dir: Path,
     suite: str,
@@ -93,17 +126,13 @@ def write_run_page(
     stat_rows = []
     for stat in stats:
         name = stat.get("name") or {}
-        metric = schema.metric(name.get("name", ""))
-        title = f"{metric.display_name}: {metric.description}" if metric else "not in the schema"
         mean = stat.get("mean")
+        count = stat.get("count", 0)
         stat_rows.append(
-            "<tr>"
-            f'<td title="{e(title)}">{e(name.get("name", ""))}</td><td>{e(name.get("split", ""))}</td>'
-            f"<td>{e(name.get('sub_split', ''))}</td><td>{e(_perturbation(name))}</td>"
-            f'<td class=num data-value="{stat.get("count", 0)}">{e(stat.get("count", 0))}</td>'
-            f'<td class=num data-value="{mean if isinstance(mean, (int, float)) else ""}">{e(format_value(mean))}</td>'
-            f"<td class=num>{e(format_value(stat.get('min')))}</td><td class=num>{e(format_value(stat.get('max')))}</td>"
-            f"<td class=num>{e(format_value(stat.get('stddev')))}</td>"
+            _stat_name_cells(schema, name) + f'<td class=num data-value="{count}">{_number(count)}</td>'
+            f'<td class=num data-value="{mean if isinstance(mean, (int, float)) else ""}">{_number(mean)}</td>'
+            f"<td class=num>{_number(stat.get('min'))}</td><td class=num>{_number(stat.get('max'))}</td>"
+            f"<td class=num>{_number(stat.get('stddev'))}</td>"
             "</tr>"
         )
     stats_head = "".join(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-import io
 import json
 import os
 import sys
@@ -25,7 +23,7 @@ from holistic.report.groups import (
     iter_group_tables,
     needed_stat_names,
 )
-from holistic.report.jsonfast import dumps_bytes, iter_array, loads
+from holistic.report.jsonfast import dumps_bytes, dumps_like_json, iter_array, loads
 from holistic.report.latex import table_to_latex
 from holistic.report.read_pool import read_runs
 from holistic.report.rewrite import open_for_rewrite, rewrite_bytes, rewrite_text
@@ -409,7 +407,7 @@ class Summarizer:
 
     def _write_suite_files(self, schema: Schema, index: GroupIndex, costs, main_values) -> None:
         suite_dir = self.suite_dir
-        date = datetime.date.today().isoformat()
+        date = time.strftime("%Y-%m-%d")  # the local date, as datetime.date.today() (not imported: 2 ms)
         summary: dict[str, Any] = {"suite": self.suite, "date": date}
         if self.helm_versions:
             summary["helm_versions"] = self.helm_versions  # holistic's addition: runs per profile
@@ -480,29 +478,20 @@ class _NoProgress:
 
 
 class _JsonList:
-    """`json.dumps(items, indent=2)` written item by item, piece by piece: json escapes newlines in strings, so
-    indenting each item's text by two spaces gives the same bytes; and json.dumps(indent=2) would first hold a
-    list of every token of a table (tens of MB for a table of a suite of thousands of runs)."""
+    """`json.dumps(items, indent=2)` written item by item: json escapes newlines in strings, so indenting each
+    item's text by two spaces gives the same bytes, and only one item (a table) is held encoded at a time."""
 
     def __init__(self, path: Path):
-        self.file = io.TextIOWrapper(open_for_rewrite(path), encoding="utf-8")
+        self.file = open_for_rewrite(path)
         self.count = 0
-        self.encoder = json.JSONEncoder(indent=2)  # json.dumps(indent=2)'s encoder
 
     def add(self, item: Any) -> None:
-        write = self.file.write
-        write(",\n  " if self.count else "[\n  ")
-        pieces: list[str] = []
-        for piece in self.encoder.iterencode(item):
-            pieces.append(piece)
-            if len(pieces) >= 8192:
-                write("".join(pieces).replace("\n", "\n  "))
-                pieces.clear()
-        write("".join(pieces).replace("\n", "\n  "))
+        self.file.write(b",\n  " if self.count else b"[\n  ")
+        self.file.write(dumps_like_json(item).replace(b"\n", b"\n  "))
         self.count += 1
 
     def close(self) -> None:
-        self.file.write("\n]" if self.count else "[]")
+        self.file.write(b"\n]" if self.count else b"[]")
         self.file.truncate()
         self.file.close()
 
