@@ -101,3 +101,21 @@ def test_finite_documents_match_the_standard_library_layout():
     doc = {"a": [1, 2.5, "x"], "b": {"c": None, "d": True}}
     assert jsonfast.dumps_bytes(doc) == json.dumps(doc, indent=2).encode()
     assert jsonfast.dumps_bytes(doc, indent=False) == json.dumps(doc, separators=(",", ":")).encode()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"title": "MMLU", "rows": [[{"value": 0.25, "description": "min=0.2, mean=0.25"}, {"value": None}]]},
+        [1e-05, 1e16, -0.0, 123456789.0, 0.1 + 0.2, float("nan"), float("inf"), -float("inf")],
+        ["caf\u00e9", "\u2713 \U0001f600", "tab\there", "line\nbreak", 'quote " and \\', "\x7f\x01", ""],
+        {"nested": {"empty list": [], "empty dict": {}, "tuple": (1, 2), "bool": True, "big": 2**70}},
+        {1: "an int key", "b": [None]},  # json turns non-string keys into strings
+        [],
+        {},
+    ],
+)
+def test_dumps_like_json_writes_json_dumps_bytes(value):
+    from holistic.report.jsonfast import dumps_like_json
+
+    assert dumps_like_json(value) == json.dumps(value, indent=2).encode()

@@ -33,6 +33,9 @@ FILE_SIZE = 100
 
 CALIBRATION = "calibration"
 
+BATCH = 64
+"""Elements encoded together (one orjson call for many small ones)."""
+
 
 class ArrayWriter:
     """Writes a JSON array element by element, indented like HELM's files.
@@ -48,13 +51,31 @@ class ArrayWriter:
         self.file: BinaryIO = open_for_rewrite(self.tmp) if not atomic else open(self.tmp, "wb")  # noqa: SIM115
         self.file.write(b"[")
         self.count = 0
+        self.pending: list[Any] = []
 
     def add(self, item: Any) -> None:
+        self.pending.append(item)
+        if len(self.pending) >= BATCH:
+            self._write_pending()
+
+    def add_encoded(self, element: bytes) -> None:
+        """An element already encoded, indented as it will stand in the file (its lines after the first)."""
+        if self.pending:
+            self._write_pending()
         self.file.write(b",\n  " if self.count else b"\n  ")
-        self.file.write(dumps_bytes(item).replace(b"\n", b"\n  "))
+        self.file.write(element)
         self.count += 1
 
+    def _write_pending(self) -> None:
+        # An indented list of the pending elements is `[\n  a,\n  b\n]`: the elements as this file lays them out.
+        data = dumps_bytes(self.pending)
+        self.file.write(data[1:-2] if not self.count else b"," + data[1:-2])
+        self.count += len(self.pending)
+        self.pending = []
+
     def close(self) -> None:
+        if self.pending:
+            self._write_pending()
         self.file.write(b"\n]" if self.count else b"]")
         self.file.truncate()
         self.file.close()
@@ -226,7 +247,8 @@ def _write_display(
             if position is None:
                 position = positions[key] = len(positions)
                 instances_out.add(instance)
-                ids.append([instance_id, _perturbation_label(perturbation)])
+                if pages is not None:
+                    ids.append([instance_id, _perturbation_label(perturbation)])
             if state.get("request_mode") == CALIBRATION:
                 continue
             stats = per_instance.lookup((instance_id, p_key, trial)) or {}
@@ -251,7 +273,7 @@ def _write_display(
                 if 0 <= reference_index < len(references):
                     mapped_output = instance_text(references[reference_index].get("output"))
             shown = {k: v for k, v in stats.items() if k != "predicted_index"}
-            if chosen:
+            if chosen and write_json:
                 prediction: dict[str, Any] = {"instance_id": instance_id}
                 if perturbation:
                     prediction["perturbation"] = perturbation
@@ -335,11 +357,15 @@ class _Pages:
         directory.mkdir(parents=True, exist_ok=True)
         self.open: dict[tuple[int, int], dict[tuple[str, str], dict[str, Any]]] = {}
         self.written: set[tuple[int, int]] = set()
+        self.last: tuple[int, int] | None = None
 
     def record(self, trial, page, key, instance, perturbation, with_instance: bool) -> dict[str, Any]:
-        for open_key in [k for k in self.open if k < (trial, page)]:
-            self.flush(open_key)
-        records = self.open.setdefault((trial, page), {})
+        page_key = (trial, page)
+        if page_key != self.last:  # files before this one are complete (a scan per call found nothing new)
+            for open_key in [k for k in self.open if k < page_key]:
+                self.flush(open_key)
+            self.last = page_key
+        records = self.open.setdefault(page_key, {})
         record = records.get(key)
         if record is None:
             record = records[key] = {"id": key[0], "predictions": []}

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from holistic.report.runs import Agg, RunInfo
-from holistic.report.schema import NO_GROUPS, RunGroup, Schema
+from holistic.report.schema import NO_GROUPS, RunGroup, Schema, substitute_text
 from holistic.report.tables import (
     Cell,
     Column,
@@ -45,10 +45,12 @@ def needed_stat_names(schema: Schema) -> set[str]:
     environments = [g.environment for g in schema.run_groups if g.environment]
     for metric_group in schema.metric_groups:
         for matcher in metric_group.metrics:
-            if matcher.resolved:
-                names.add(matcher.name)
+            if "${" not in matcher.name:  # the same name in every environment
+                if matcher.resolved or environments:
+                    names.add(matcher.name)
+                continue
             for environment in environments:
-                names.add(matcher.substitute(environment).name)
+                names.add(substitute_text(matcher.name, environment))
     return names
 
 

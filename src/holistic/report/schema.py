@@ -77,6 +77,13 @@ class FieldEntry:
         return self.short_display_name or self.display_name or self.name
 
 
+def substitute_text(value: str, environment: dict[str, str]) -> str:
+    """`value` with each `${key}` of the environment replaced."""
+    for key, replacement in environment.items():
+        value = value.replace("${" + key + "}", str(replacement))
+    return value
+
+
 @dataclass(frozen=True)
 class MetricMatcher:
     """Selects stats by name, split, sub-split and perturbation; `${main_name}`-style values are templates."""
@@ -94,14 +101,12 @@ class MetricMatcher:
     """`robustness`, `fairness`, a perturbation name, or None for unperturbed stats."""
 
     def substitute(self, environment: dict[str, str]) -> MetricMatcher:
-        def sub(value: str | None) -> str | None:
-            if value is None:
-                return None
-            for key, replacement in environment.items():
-                value = value.replace("${" + key + "}", str(replacement))
-            return value
-
-        return replace(self, name=sub(self.name), split=sub(self.split), sub_split=sub(self.sub_split))
+        return replace(
+            self,
+            name=substitute_text(self.name, environment),
+            split=substitute_text(self.split, environment),
+            sub_split=substitute_text(self.sub_split, environment) if self.sub_split is not None else None,
+        )
 
     @property
     def resolved(self) -> bool:

@@ -80,25 +80,6 @@ class SummaryResult:
     """Runs per --helm-version profile (`unknown`: not recorded)."""
 
 
-class _RawArray:
-    """A JSON array of records spliced from files' bytes (kept byte-for-byte, NaN included)."""
-
-    def __init__(self, path: Path):
-        self.writer = ArrayWriter(path)
-
-    def add(self, raw: bytes) -> None:
-        w = self.writer
-        w.file.write(b",\n  " if w.count else b"\n  ")
-        w.file.write(raw)
-        w.count += 1
-
-    def close(self) -> None:
-        self.writer.close()
-
-    def abort(self) -> None:
-        self.writer.abort()
-
-
 def _indent(raw: bytes, spaces: int) -> bytes:
     return raw.strip().replace(b"\n", b"\n" + b" " * spaces)
 
@@ -178,8 +159,8 @@ class Summarizer:
         if self.report_dir is not None:
             (self.report_dir / "runs").mkdir(parents=True, exist_ok=True)
 
-        runs_json = _RawArray(self.suite_dir / "runs.json")
-        run_specs_json = _RawArray(self.suite_dir / "run_specs.json")
+        runs_json = ArrayWriter(self.suite_dir / "runs.json")
+        run_specs_json = ArrayWriter(self.suite_dir / "run_specs.json")
         infos: list[RunInfo] = []
         unknown_metrics: dict[str, None] = {}
         costs: dict[str, dict[str, float]] = {}
@@ -205,8 +186,8 @@ class Summarizer:
                 info.stats = {shared.setdefault(k, k): v for k, v in info.stats.items()}
                 if info.expected_stats is not None:
                     info.expected_stats = shared.setdefault(info.expected_stats, info.expected_stats)
-                runs_json.add(read.runs_entry)
-                run_specs_json.add(read.run_spec_entry)
+                runs_json.add_encoded(read.runs_entry)
+                run_specs_json.add_encoded(read.run_spec_entry)
                 model_costs = costs.setdefault(info.model, dict.fromkeys(COST_STATS, 0.0))
                 for name, value in read.costs.items():
                     model_costs[name] += value
