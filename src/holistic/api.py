@@ -13,11 +13,13 @@ from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from holistic.errors import DescriptionError, HolisticError
-from holistic.specs import RunSpec
-from holistic.specs.conf import RunEntry
+
+if TYPE_CHECKING:
+    from holistic.specs import RunSpec
+    from holistic.specs.conf import RunEntry
 
 OUTPUT_LAYOUTS = ("2022", "helm-0.5")
 """Run-directory layouts: the spec's (HELM v0.1.0, 2022) and crfm-helm 0.5's (`{"text": ...}` inputs)."""
@@ -170,6 +172,8 @@ def plan(
     `<error> [in '<description>']`) and skipped, so that every mistake of a long conf shows at once.
     """
     from holistic.helm_version import helm_version as profile
+    from holistic.specs import RunSpec
+    from holistic.specs.conf import RunEntry
 
     if isinstance(descriptions, (str, RunSpec, RunEntry)):
         descriptions = [descriptions]
@@ -328,6 +332,8 @@ def _expand(
 ) -> list[RunSpec]:
     from holistic.run_specs._data_context import run_spec_data
     from holistic.run_specs.construct import construct_run_specs
+    from holistic.specs import RunSpec
+    from holistic.specs.conf import RunEntry
     from holistic.specs.overrides import apply_overrides
 
     run_specs: list[RunSpec] = []
@@ -483,3 +489,16 @@ __all__ = [
     "run",
     "summarize",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The specs are imported when first used: helm-summarize, which goes through this module, needs none.
+    if name == "RunSpec":
+        from holistic.specs import RunSpec
+
+        return RunSpec
+    if name == "RunEntry":
+        from holistic.specs.conf import RunEntry
+
+        return RunEntry
+    raise AttributeError(f"module 'holistic.api' has no attribute '{name}'")

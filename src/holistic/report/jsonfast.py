@@ -35,12 +35,15 @@ def load(path: str | Path) -> Any:
         return loads(f.read())
 
 
-def dumps_bytes(obj: Any, indent: bool = True) -> bytes:
-    """UTF-8 JSON, indented with 2 spaces like every other output file (compact with `indent=False`)."""
+def dumps_bytes(obj: Any, indent: bool = True, floats: bool = True) -> bytes:
+    """UTF-8 JSON, indented with 2 spaces like every other output file (compact with `indent=False`).
+
+    `floats=False` promises a document without floats, so its nulls need no second look.
+    """
     if orjson is not None:
         data = orjson.dumps(obj, option=orjson.OPT_INDENT_2 if indent else 0)
         # orjson writes non-finite floats as null: only then (rare) is the document walked and rewritten.
-        if b"null" not in data or not _has_nonfinite(obj):
+        if not floats or b"null" not in data or not _has_nonfinite(obj):
             return data
     return _std_dumps(obj, indent)
 

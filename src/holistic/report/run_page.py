@@ -142,7 +142,7 @@ def write_run_page(
 
     if display.num_pages and display.index is not None:
         # JSON inside <script>: "<" escaped so no text can close the element.
-        index_json = dumps_bytes(display.index, indent=False).decode().replace("<", "\\u003c")
+        index_json = dumps_bytes(display.index, indent=False, floats=False).decode().replace("<", "\\u003c")
         browser = (
             f'<script type="application/json" id=run-index>{index_json}</script>'
             f'<div id=instances class=instances data-base="{e(quote(slug))}/" data-main="{e(main_metric or "")}">'
