@@ -54,11 +54,12 @@ class PerInstanceStats:
     def add_entries(self, entries: Iterator[dict[str, Any]], source: str, wanted: set[str] | None) -> None:
         table, costs, names = self.table, self.costs, self.names
         interesting = None if wanted is None else {*wanted, *costs, "predicted_index"}
-        for entry in entries:
-            try:
+        try:
+            for entry in entries:
+                perturbation = entry.get("perturbation")
                 key = (
                     str(entry.get("instance_id")),
-                    perturbation_key(entry.get("perturbation")),
+                    perturbation_key(perturbation) if perturbation else "",
                     int(entry.get("train_trial_index", 0)),
                 )
                 values = table.setdefault(key, {})
@@ -67,7 +68,9 @@ class PerInstanceStats:
                     if interesting is not None and name not in interesting:
                         continue
                     if name in costs:
-                        total = full_stat(stat).get("sum")  # compact files leave out a float sum
+                        total = stat.get("sum")
+                        if total is None:  # compact files leave out a float sum
+                            total = full_stat(stat).get("sum")
                         if isinstance(total, (int, float)):
                             costs[name] += total
                         if wanted is not None and name not in wanted:
@@ -75,8 +78,8 @@ class PerInstanceStats:
                     if "mean" in stat:
                         values[name] = stat["mean"]
                         names[name] = None
-            except (AttributeError, KeyError, TypeError, ValueError) as e:
-                raise ValueError(f"{source}: malformed entry ({type(e).__name__}: {e})") from None
+        except (AttributeError, KeyError, TypeError, ValueError) as e:
+            raise ValueError(f"{source}: malformed entry ({type(e).__name__}: {e})") from None
 
     def merge(self, later: PerInstanceStats) -> None:
         """Add what a read of the file's next part found (in file order: the same as one read of both parts)."""
