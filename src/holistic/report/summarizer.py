@@ -24,12 +24,14 @@ from holistic.report.groups import (
     iter_group_tables,
     needed_stat_names,
 )
+from holistic.report.html import run_slug
 from holistic.report.jsonfast import dumps_bytes, dumps_like_json, iter_array, loads
 from holistic.report.latex import table_to_latex
 from holistic.report.read_pool import read_runs
 from holistic.report.rewrite import open_for_rewrite, rewrite_bytes, rewrite_text
+from holistic.report.run_page import write_run_page
 from holistic.report.runs import Agg, RunInfo, list_run_dirs, recorded_helm_version, stat_key
-from holistic.report.schema import Schema, load_schema
+from holistic.report.schema import MetricMatcher, Schema, load_schema
 from holistic.report.tables import file_stem, match_stat
 
 RUN_SPEC_KEPT = ("name", "scenario_spec", "adapter_spec", "groups")
@@ -336,8 +338,6 @@ class Summarizer:
                     info.stats[key] = agg
         info.groups = _group_names(schema, info)
 
-        from holistic.report.html import run_slug
-
         pages_dir = self.report_dir / "runs" / run_slug(info.name) if self.report_dir is not None else None
         try:
             display = write_run_display(
@@ -369,13 +369,9 @@ class Summarizer:
                 for g in (schema.run_group(n) for n in info.groups)
                 if g is not None and "main_name" in g.environment
             )
-            from holistic.report.schema import MetricMatcher
-
             found = match_stat(info.stats, MetricMatcher(main, group.environment.get("main_split", "test")))
             main_values[info.name] = (main, found.mean if found else None)
         if self.report_dir is not None:
-            from holistic.report.run_page import write_run_page
-
             write_run_page(
                 self.report_dir,
                 self.suite,
