@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from holistic.report import instance_stats
+from holistic.report import display, instance_stats
 from holistic.report.display import write_run_display
 from tests.helpers import run_description
 
@@ -41,6 +41,8 @@ def _display(run: Path, target: Path, parallel: bool) -> tuple[dict[str, bytes],
 def forks(monkeypatch) -> list[int]:
     """The run is split between two processes even for this small file; counts the forks."""
     monkeypatch.setattr(instance_stats, "SPLIT_MIN_BYTES", 1)
+    # Earlier tests of the session may leave daemon threads (HTTP handlers) that would turn the split off.
+    monkeypatch.setattr(display, "can_fork", lambda: True)
     real_fork, pids = os.fork, []
 
     def fork() -> int:
@@ -102,3 +104,20 @@ def test_a_malformed_entry_is_one_error(large_run, tmp_path, forks, parallel, li
     with pytest.raises(ValueError, match=r"per_instance_stats.json: malformed entry \(KeyError"):
         write_run_display(broken, None, tmp_path / "pages", lambda message: None, parallel=parallel)
     assert len(forks) == int(parallel) and _no_children_left()
+
+
+def test_no_fork_while_another_thread_runs(large_run, tmp_path, forks, monkeypatch):
+    """A child forked while another thread holds a lock can deadlock: the run is then read by one process."""
+    import threading
+
+    monkeypatch.setattr(display, "can_fork", instance_stats.can_fork)
+    expected, _ = _display(large_run, tmp_path / "serial", parallel=False)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        files, _ = _display(large_run, tmp_path / "with-thread", parallel=True)
+    finally:
+        release.set()
+        other.join()
+    assert not forks and files == expected

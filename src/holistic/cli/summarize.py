@@ -49,8 +49,9 @@ def build_parser() -> OneLineParser:
         "--num-threads",
         type=positive_int,
         default=8,
-        help="runs read, and their display files and report pages written, in parallel (default: %(default)s, "
-        "as HELM; the outputs do not depend on it)",
+        help="runs read, and their display files and report pages written, in parallel: worker processes "
+        "(at most one per core) for suites of 32 runs or more, two processes for a single large run "
+        "(default: %(default)s, as HELM; the outputs do not depend on it)",
     )
     parser.add_argument(
         "--skip-slim-per-instance-stats",

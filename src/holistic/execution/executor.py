@@ -39,9 +39,9 @@ class ExecutionReport:
 def _progress_bar(total: int, description: str):
     if total < 2 or not sys.stderr.isatty():
         return contextlib.nullcontext(_NoBar())  # tqdm (and the multiprocessing it imports) only for a bar
-    from tqdm import tqdm
+    from holistic.progress import progress_bar
 
-    return tqdm(
+    return progress_bar(
         total=total,
         desc=description,
         unit="req",

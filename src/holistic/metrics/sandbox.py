@@ -232,10 +232,12 @@ class Sandbox:
         """Run (program, stdin) pairs on `num_threads` workers; results in the jobs' order."""
         if not jobs:
             return []
-        from tqdm import tqdm
+        from holistic.progress import progress_bar
 
         disable = len(jobs) < 2 or not sys.stderr.isatty()
-        with tqdm(total=len(jobs), desc=description, unit="program", leave=False, disable=disable) as bar:
+        with progress_bar(
+            total=len(jobs), desc=description, unit="program", leave=False, disable=disable
+        ) as bar:
 
             def run_one(job: tuple[str, str]) -> ProgramResult:
                 result = self.run(*job)

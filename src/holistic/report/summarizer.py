@@ -282,12 +282,9 @@ class Summarizer:
             shown = isatty() if isatty is not None else True  # tqdm's own rule for disable=None
         if not shown:
             return _NoProgress()
-        from tqdm import tqdm
+        from holistic.progress import progress_bar
 
-        class Bar(tqdm):
-            monitor_interval = 0  # no monitor thread: a large run's reader is forked (instance_stats.py)
-
-        return Bar(total=total, desc="summarize", unit="run", file=sys.stderr)
+        return progress_bar(total=total, desc="summarize", unit="run", file=sys.stderr)
 
     def _read_run(self, run_dir: Path, needed) -> _RunRead | None:
         """Read one run and write its display files and page; touches no state shared between runs."""

@@ -133,7 +133,7 @@ class PerspectiveAPIClient:
         return results
 
     def _fetch(self, missing: dict[str, list[str]], progress: bool | None) -> dict[str, dict[str, Any]]:
-        from tqdm import tqdm
+        from holistic.progress import progress_bar
 
         texts = list(dict.fromkeys(text for batch in missing.values() for text in batch))
         waiting = {key: len(set(batch)) for key, batch in missing.items()}  # texts still unanswered
@@ -144,7 +144,7 @@ class PerspectiveAPIClient:
         responses: dict[str, dict[str, Any]] = {}
         fetched: dict[str, dict[str, Any]] = {}
         error: ApiError | None = None
-        bar = tqdm(
+        bar = progress_bar(
             total=len(texts),
             desc="perspective api",
             unit="text",
