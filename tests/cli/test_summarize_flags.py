@@ -101,6 +101,15 @@ def test_worker_processes_give_the_same_files_and_warnings(tmp_path, monkeypatch
     assert results[1][1] and any("simple1" in w for w in results[1][1])
     assert results[3] == results[1]
 
+    # No process to spare: the runs are read by threads, to the same files.
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr("os.fork", no_fork)
+    shutil.rmtree(suite / "report", ignore_errors=True)
+    result = summarize(SummarizeOptions(suite="s", output_path=str(out), num_threads=3))
+    assert (_files(suite), result.warnings, result.num_instances) == results[1]
+
 
 def test_an_error_in_a_worker_process_reaches_the_caller(tmp_path, monkeypatch):
     import os

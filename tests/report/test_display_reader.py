@@ -121,3 +121,16 @@ def test_no_fork_while_another_thread_runs(large_run, tmp_path, forks, monkeypat
         release.set()
         other.join()
     assert not forks and files == expected
+
+
+def test_when_no_process_can_be_forked_one_does_it_all(large_run, tmp_path, forks, monkeypatch):
+    expected, _ = _display(large_run, tmp_path / "serial", parallel=False)
+
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    open_files = len(os.listdir("/proc/self/fd"))
+    files, _ = _display(large_run, tmp_path / "unforked", parallel=True)
+    assert files == expected
+    assert len(os.listdir("/proc/self/fd")) == open_files  # the pipes made for the split are closed

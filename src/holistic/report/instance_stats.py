@@ -164,8 +164,13 @@ class Exchange:
         self._out: BinaryIO | None = None
 
     def fork(self) -> bool:
-        """True in the child."""
-        self.pid = os.fork()
+        """True in the child; OSError (no process to spare) leaves nothing open."""
+        try:
+            self.pid = os.fork()
+        except OSError:
+            for fd in (*self._to_child, *self._to_parent):
+                os.close(fd)
+            raise
         child = self.pid == 0
         read_end, write_end = (
             (self._to_child[0], self._to_parent[1]) if child else (self._to_parent[0], self._to_child[1])

@@ -43,8 +43,10 @@ def read_runs(summarizer: Any, run_dirs: list[Path], needed: Any, num_threads: i
         and hasattr(os, "fork")
         and threading.active_count() == 1
     ):
-        yield from _read_in_processes(summarizer, run_dirs, needed, processes)
-        return
+        workers_started = _start_workers(summarizer, run_dirs, needed, processes)
+        if workers_started is not None:
+            yield from _collect(summarizer, *workers_started)
+            return
     if workers > 1:
         from concurrent.futures import ThreadPoolExecutor
 
@@ -70,33 +72,51 @@ def _reported(summarizer: Any, results: list[tuple[Any, list[str]]]) -> Iterator
         yield read
 
 
-def _read_in_processes(summarizer: Any, run_dirs: list[Path], needed: Any, processes: int) -> Iterator[Any]:
+def _start_workers(
+    summarizer: Any, run_dirs: list[Path], needed: Any, processes: int
+) -> tuple[int, list[BinaryIO], list[int]] | None:
+    """(number of chunks, a pipe and a pid per worker), or None when a fork fails (the caller reads serially)."""
     chunks = [run_dirs[i : i + CHUNK_RUNS] for i in range(0, len(run_dirs), CHUNK_RUNS)]
     pipes: list[BinaryIO] = []
     pids: list[int] = []
+    for k in range(processes):
+        read_end, write_end = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to spare (EAGAIN, ENOMEM)
+            os.close(read_end)
+            os.close(write_end)
+            _stop(pipes, pids, kill=True)
+            return None
+        if pid == 0:
+            os.close(read_end)
+            for pipe in pipes:
+                pipe.close()
+            _worker(summarizer, needed, chunks[k::processes], write_end)
+        os.close(write_end)
+        pipes.append(open(read_end, "rb"))  # noqa: SIM115 - closed by _stop
+        pids.append(pid)
+    return len(chunks), pipes, pids
+
+
+def _collect(summarizer: Any, num_chunks: int, pipes: list[BinaryIO], pids: list[int]) -> Iterator[Any]:
     finished = False
     try:
-        for k in range(processes):
-            read_end, write_end = os.pipe()
-            pid = os.fork()
-            if pid == 0:
-                os.close(read_end)
-                for pipe in pipes:
-                    pipe.close()
-                _worker(summarizer, needed, chunks[k::processes], write_end)
-            os.close(write_end)
-            pipes.append(open(read_end, "rb"))  # noqa: SIM115 - closed below
-            pids.append(pid)
-        for i in range(len(chunks)):
-            yield from _reported(summarizer, _receive(pipes[i % processes]))
+        for i in range(num_chunks):
+            yield from _reported(summarizer, _receive(pipes[i % len(pipes)]))
         finished = True
     finally:
-        for pipe in pipes:
-            pipe.close()
-        for pid in pids:
-            if not finished:  # an error or an interrupt here: the workers' results are no longer wanted
-                os.kill(pid, signal.SIGTERM)
-            os.waitpid(pid, 0)
+        # After an error or an interrupt here, the workers' results are no longer wanted.
+        _stop(pipes, pids, kill=not finished)
+
+
+def _stop(pipes: list[BinaryIO], pids: list[int], kill: bool) -> None:
+    for pipe in pipes:
+        pipe.close()
+    for pid in pids:
+        if kill:
+            os.kill(pid, signal.SIGTERM)
+        os.waitpid(pid, 0)
 
 
 def _worker(summarizer: Any, needed: Any, chunks: list[list[Path]], write_end: int) -> NoReturn:
