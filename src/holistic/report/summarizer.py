@@ -170,9 +170,10 @@ class Summarizer:
         run_dirs = list(list_run_dirs(self.suite_dir, self.warn))
         if not run_dirs:
             self.warn(f"suite {self.suite} has no finished runs in {self.suite_dir}; writing an empty report")
-        started_ns = time.time_ns()
+        started_ns = 0
         if self.report_dir is not None:
             (self.report_dir / "runs").mkdir(parents=True, exist_ok=True)
+            started_ns = _file_system_now(self.report_dir / "runs")
 
         runs_json = ArrayWriter(self.suite_dir / "runs.json")
         run_specs_json = ArrayWriter(self.suite_dir / "run_specs.json")
@@ -486,6 +487,21 @@ class _JsonList:
 def _write_text(path: Path, text: str) -> None:
     # Every file here is derived and rewritten by the next summarize, so no temporary file and fsync.
     rewrite_text(path, text)
+
+
+def _file_system_now(directory: Path) -> int:
+    """The modification time a file written now in `directory` gets.
+
+    Not time.time_ns(): file systems stamp files from a coarser clock (a few ms on Linux), so a file written
+    just after time.time_ns() was read can carry an earlier time, and _remove_stale took it for stale.
+    """
+    path = directory / f".started-{os.getpid()}-{time.time_ns()}"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        return os.fstat(fd).st_mtime_ns
+    finally:
+        os.close(fd)
+        os.unlink(path)
 
 
 def _remove_stale(directory: Path, started_ns: int) -> None:
