@@ -22,7 +22,7 @@ from holistic.report.instance_stats import (
     split_point,
 )
 from holistic.report.jsonfast import dumps_bytes, iter_array
-from holistic.report.rewrite import open_for_rewrite
+from holistic.report.rewrite import finish_rewrite, open_for_rewrite
 from holistic.report.runs import instance_text
 
 PAGE_SIZE = 25
@@ -77,7 +77,8 @@ class ArrayWriter:
         if self.pending:
             self._write_pending()
         self.file.write(b"\n]" if self.count else b"]")
-        self.file.truncate()
+        if self.tmp == self.path:  # overwritten in place
+            finish_rewrite(self.file)
         self.file.close()
         if self.tmp != self.path:
             self.tmp.replace(self.path)
@@ -397,7 +398,7 @@ class _Pages:
         payload = dumps_bytes(list(records.values()), indent=False)
         with open(path, "ab") if appending else open_for_rewrite(path) as f:
             f.write(b"HOLISTIC.data(%d,%d," % (trial, page) + payload + b");\n")
-            f.truncate()
+            finish_rewrite(f)
 
     def flush_all(self) -> None:
         for key in sorted(self.open):

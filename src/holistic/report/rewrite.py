@@ -11,31 +11,41 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO
 
 
 def open_for_rewrite(path: Path) -> BinaryIO:
-    """The file at `path`, open for writing from its start; the caller truncates (`finish`) before closing."""
+    """The file at `path`, open for writing from its start; the caller calls `finish_rewrite` before closing."""
     try:
         return open(path, "r+b")  # noqa: SIM115 - the caller closes it
     except FileNotFoundError:
         return open(path, "wb")  # noqa: SIM115
 
 
+def finish_rewrite(f: BinaryIO | TextIO) -> None:
+    """Cut what is left of the earlier contents, if any: most files of a summarize are written again with the
+    same bytes, and a truncate costs a file-system call (and a journal entry) even when it changes nothing."""
+    f.flush()
+    raw: Any = getattr(f, "buffer", f)  # a text file: its bytes
+    if os.fstat(raw.fileno()).st_size > raw.tell():
+        raw.truncate()
+
+
 @contextlib.contextmanager
 def rewriting(path: Path) -> Iterator[BinaryIO]:
     with open_for_rewrite(path) as f:
         yield f
-        f.truncate()
+        finish_rewrite(f)
 
 
 @contextlib.contextmanager
 def rewriting_text(path: Path) -> Iterator[TextIO]:
     with open_for_rewrite(path) as raw, io.TextIOWrapper(raw, encoding="utf-8") as f:
         yield f
-        f.truncate()  # flushes first
+        finish_rewrite(f)
 
 
 def rewrite_bytes(path: Path, data: bytes) -> None:

@@ -28,7 +28,7 @@ from holistic.report.html import run_slug
 from holistic.report.jsonfast import dumps_bytes, dumps_like_json, iter_array, loads
 from holistic.report.latex import table_to_latex
 from holistic.report.read_pool import read_runs
-from holistic.report.rewrite import open_for_rewrite, rewrite_bytes, rewrite_text
+from holistic.report.rewrite import finish_rewrite, open_for_rewrite, rewrite_bytes, rewrite_text
 from holistic.report.run_page import write_run_page
 from holistic.report.runs import Agg, RunInfo, list_run_dirs, recorded_helm_version, stat_key
 from holistic.report.schema import MetricMatcher, Schema, load_schema
@@ -480,7 +480,7 @@ class _JsonList:
 
     def close(self) -> None:
         self.file.write(b"\n]" if self.count else b"[]")
-        self.file.truncate()
+        finish_rewrite(self.file)
         self.file.close()
 
 
