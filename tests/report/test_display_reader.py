@@ -77,6 +77,29 @@ def test_forked_reader_writes_the_same_display_files(large_run, tmp_path, forks)
     assert result.costs["num_prompt_tokens"] > 0 and "exact_match" in result.stat_names
 
 
+@pytest.fixture(scope="module")
+def multiple_choice_run(tmp_path_factory, shared_data) -> Path:
+    """One request per answer choice (predicted_index decides which are shown) and perturbed instances."""
+    root = tmp_path_factory.mktemp("mc")
+    description = "mmlu:subject=virology,method=multiple_choice_separate_original,model=simple/model1"
+    return run_description(
+        root,
+        f"{description},data_augmentation=misspelling_hard",
+        root / "out",
+        shared_data,
+        max_eval_instances=12,
+    )
+
+
+def test_forked_reader_with_answer_choices_and_perturbations(multiple_choice_run, tmp_path, forks):
+    expected, expected_result = _display(multiple_choice_run, tmp_path / "serial", parallel=False)
+    files, result = _display(multiple_choice_run, tmp_path / "forked", parallel=True)
+    assert len(forks) == 1 and _no_children_left()
+    assert files == expected and result.index == expected_result.index
+    predictions = (tmp_path / "forked" / "display_predictions.json").read_text()
+    assert '"perturbation"' in predictions and '"reference_index"' in predictions
+
+
 def test_entries_in_another_order_than_the_scenario_state(large_run, tmp_path, forks):
     reordered = tmp_path / "reordered-run"
     shutil.copytree(large_run, reordered)

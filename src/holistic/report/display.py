@@ -257,9 +257,10 @@ def _write_display(
                     ids.append([instance_id, _perturbation_label(perturbation)])
             if state.get("request_mode") == CALIBRATION:
                 continue
-            stats = per_instance.lookup((instance_id, p_key, trial)) or {}
+            stats_key = (instance_id, p_key, trial)
+            shown = per_instance.lookup(stats_key) or {}
             reference_index = state.get("reference_index")
-            predicted_index = stats.get("predicted_index")
+            predicted_index = per_instance.predicted.get(stats_key)
             if (
                 reference_index is not None
                 and predicted_index is not None
@@ -278,7 +279,6 @@ def _write_display(
                 references = instance.get("references") or []
                 if 0 <= reference_index < len(references):
                     mapped_output = instance_text(references[reference_index].get("output"))
-            shown = {k: v for k, v in stats.items() if k != "predicted_index"}
             if chosen and write_json:
                 prediction: dict[str, Any] = {"instance_id": instance_id}
                 if perturbation:

@@ -38,6 +38,9 @@ def perturbation_key(perturbation: dict[str, Any] | None) -> str:
 class PerInstanceStats:
     def __init__(self) -> None:
         self.table: dict[Key, dict[str, float]] = {}
+        """The stats shown with each instance (every stat but predicted_index)."""
+        self.predicted: dict[Key, float] = {}
+        """predicted_index, where a multiple-choice method recorded one."""
         self.costs = dict.fromkeys(COST_NAMES, 0.0)
         self.names: dict[str, None] = {}
 
@@ -52,7 +55,7 @@ class PerInstanceStats:
         return self.table.get(key)
 
     def add_entries(self, entries: Iterator[dict[str, Any]], source: str, wanted: set[str] | None) -> None:
-        table, costs, names = self.table, self.costs, self.names
+        table, predicted, costs, names = self.table, self.predicted, self.costs, self.names
         interesting = None if wanted is None else {*wanted, *costs, "predicted_index"}
         try:
             for entry in entries:
@@ -76,7 +79,10 @@ class PerInstanceStats:
                         if wanted is not None and name not in wanted:
                             continue
                     if "mean" in stat:
-                        values[name] = stat["mean"]
+                        if name == "predicted_index":
+                            predicted[key] = stat["mean"]
+                        else:
+                            values[name] = stat["mean"]
                         names[name] = None
         except (AttributeError, KeyError, TypeError, ValueError) as e:
             raise ValueError(f"{source}: malformed entry ({type(e).__name__}: {e})") from None
@@ -89,18 +95,22 @@ class PerInstanceStats:
                 self.table[key] = values
             else:
                 present.update(values)
+        self.predicted.update(later.predicted)
         for name, total in later.costs.items():
             self.costs[name] += total
         self.names.update(later.names)
 
     def to_wire(self) -> bytes:
-        return marshal.dumps((list(self.table.items()), self.costs, list(self.names)))
+        return marshal.dumps(
+            (list(self.table.items()), list(self.predicted.items()), self.costs, list(self.names))
+        )
 
     @classmethod
     def from_wire(cls, data: bytes) -> PerInstanceStats:
         out = cls()
-        items, out.costs, names = marshal.loads(data)
+        items, predicted, out.costs, names = marshal.loads(data)
         out.table = dict(items)
+        out.predicted = dict(predicted)
         out.names = dict.fromkeys(names)
         return out
 
