@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from holistic.report import display, instance_stats
+from holistic.report import display, instance_stats, pipes
 from holistic.report.display import write_run_display
 from tests.helpers import run_description
 
@@ -133,7 +133,7 @@ def test_no_fork_while_another_thread_runs(large_run, tmp_path, forks, monkeypat
     """A child forked while another thread holds a lock can deadlock: the run is then read by one process."""
     import threading
 
-    monkeypatch.setattr(display, "can_fork", instance_stats.can_fork)
+    monkeypatch.setattr(display, "can_fork", pipes.can_fork)
     expected, _ = _display(large_run, tmp_path / "serial", parallel=False)
     release = threading.Event()
     other = threading.Thread(target=release.wait)

@@ -7,21 +7,14 @@ outputs are written as they come, so memory stays flat however many instances a 
 
 from __future__ import annotations
 
-import marshal
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, NoReturn
 
-from holistic.report.instance_stats import (
-    Exchange,
-    PerInstanceStats,
-    can_fork,
-    entries_between,
-    perturbation_key,
-    split_point,
-)
+from holistic.report.instance_stats import PerInstanceStats, entries_between, perturbation_key, split_point
 from holistic.report.jsonfast import dumps_bytes, iter_array
+from holistic.report.pipes import Exchange, can_fork
 from holistic.report.rewrite import finish_rewrite, open_for_rewrite
 from holistic.report.runs import instance_text
 
@@ -184,11 +177,11 @@ def _write_display_in_two(
         # Messages go one way at a time (the child sends first), so neither side blocks on a full pipe.
         per_instance = PerInstanceStats()
         per_instance.add_entries(entries_between(stats_path, 0, split), stats_path.name, wanted)
-        second_half = PerInstanceStats.from_wire(exchange.receive())
-        exchange.send(per_instance.to_wire())
+        second_half = exchange.receive()
+        exchange.send(per_instance)
         per_instance.merge(second_half)
         result = _write_display(run_dir, state_path, per_instance, None, write_json=True)
-        result.num_pages, result.index = marshal.loads(exchange.receive())
+        result.num_pages, result.index = exchange.receive()
     finally:
         exchange.close()  # a child still working finds its pipes closed and exits
     return per_instance, result
@@ -209,11 +202,11 @@ def _write_pages_in_child(
         try:
             second_half = PerInstanceStats()
             second_half.add_entries(entries_between(stats_path, split, None), stats_path.name, wanted)
-            exchange.send(second_half.to_wire())
-            per_instance = PerInstanceStats.from_wire(exchange.receive())
+            exchange.send(second_half)
+            per_instance = exchange.receive()
             per_instance.merge(second_half)
             pages = _write_display(run_dir, state_path, per_instance, pages_dir, write_json=False)
-            exchange.send(marshal.dumps((pages.num_pages, pages.index)))
+            exchange.send((pages.num_pages, pages.index))
             code = 0
         except (OSError, ValueError) as e:
             exchange.send_error(e)

@@ -2,22 +2,17 @@
 token totals, and the stat names in first-seen order.
 
 An instance's stats can be spread over several entries (one per metric family, anywhere in the file), so the
-table is usable only once the whole file is read. For a large run on a machine with a spare core, `Exchange`
-has a forked partner read the second half of the file while this process reads the first; each sends the other
-its half, so both hold the whole table (and the partner then writes the browser pages: display.py).
+table is usable only once the whole file is read. For a large run on a machine with a spare core, display.py has
+a forked partner read the second half of the file (`entries_between`, from `split_point`) while this process
+reads the first; each sends the other its half, so both hold the whole table.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import marshal
-import os
-import struct
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from holistic.jsonio import full_stat
 from holistic.report.jsonfast import BLOCK, iter_array, loads
@@ -100,20 +95,6 @@ class PerInstanceStats:
             self.costs[name] += total
         self.names.update(later.names)
 
-    def to_wire(self) -> bytes:
-        return marshal.dumps(
-            (list(self.table.items()), list(self.predicted.items()), self.costs, list(self.names))
-        )
-
-    @classmethod
-    def from_wire(cls, data: bytes) -> PerInstanceStats:
-        out = cls()
-        items, predicted, out.costs, names = marshal.loads(data)
-        out.table = dict(items)
-        out.predicted = dict(predicted)
-        out.names = dict.fromkeys(names)
-        return out
-
 
 def split_point(path: Path) -> int | None:
     """Where the second half of a large compact file starts (the start of an entry's line), or None.
@@ -153,77 +134,3 @@ def entries_between(path: Path, start: int, end: int | None) -> Iterator[dict[st
                     yield loads(line.rstrip(b","))
     if carry.startswith(b"{"):
         yield loads(carry.rstrip(b","))
-
-
-def can_fork() -> bool:
-    # Forking with other threads alive can deadlock the child on a lock one of them held.
-    return hasattr(os, "fork") and threading.active_count() == 1
-
-
-_HEADER = struct.Struct("<cQ")  # kind (b"d" data, b"x" error), payload length
-
-
-class Exchange:
-    """Two processes, each with one end of two pipes, passing marshalled messages."""
-
-    def __init__(self) -> None:
-        self._to_child = os.pipe()
-        self._to_parent = os.pipe()
-        self.pid = 0
-        self._in: BinaryIO | None = None
-        self._out: BinaryIO | None = None
-
-    def fork(self) -> bool:
-        """True in the child; OSError (no process to spare) leaves nothing open."""
-        try:
-            self.pid = os.fork()
-        except OSError:
-            for fd in (*self._to_child, *self._to_parent):
-                os.close(fd)
-            raise
-        child = self.pid == 0
-        read_end, write_end = (
-            (self._to_child[0], self._to_parent[1]) if child else (self._to_parent[0], self._to_child[1])
-        )
-        for fd in (*self._to_child, *self._to_parent):
-            if fd not in (read_end, write_end):
-                os.close(fd)
-        self._in = open(read_end, "rb")  # noqa: SIM115 - closed by close()
-        self._out = open(write_end, "wb")  # noqa: SIM115
-        return child
-
-    def send(self, data: bytes) -> None:
-        assert self._out is not None
-        self._out.write(_HEADER.pack(b"d", len(data)))
-        self._out.write(data)
-        self._out.flush()
-
-    def send_error(self, error: BaseException) -> None:
-        data = marshal.dumps(("OSError" if isinstance(error, OSError) else "ValueError", str(error)))
-        assert self._out is not None
-        self._out.write(_HEADER.pack(b"x", len(data)))
-        self._out.write(data)
-        self._out.flush()
-
-    def receive(self) -> bytes:
-        """The other side's next message; its error raised here, as OSError or ValueError."""
-        assert self._in is not None
-        header = self._in.read(_HEADER.size)
-        if len(header) < _HEADER.size:
-            raise OSError("the process writing the instance pages ended without an answer")
-        kind, length = _HEADER.unpack(header)
-        data = self._in.read(length)
-        if kind == b"x":
-            error_type, message = marshal.loads(data)
-            raise (OSError if error_type == "OSError" else ValueError)(message)
-        return data
-
-    def close(self) -> None:
-        for f in (self._in, self._out):
-            if f is not None:
-                with contextlib.suppress(OSError):  # the other side is gone: nothing to flush to
-                    f.close()
-        self._in = self._out = None
-        if self.pid:
-            os.waitpid(self.pid, 0)
-            self.pid = 0

@@ -14,14 +14,12 @@ and more to start: a tenth of summarizing a 57-run suite.)
 from __future__ import annotations
 
 import os
-import pickle
 import signal
-import struct
-import threading
-import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, NoReturn
+
+from holistic.report.pipes import can_fork, receive, send, send_error
 
 PROCESS_MIN_RUNS = 32
 """Below this many runs, starting processes costs more than it saves: threads are used."""
@@ -29,20 +27,12 @@ PROCESS_MIN_RUNS = 32
 CHUNK_RUNS = 4
 """Runs a worker process reads per message."""
 
-_LENGTH = struct.Struct("<Q")
-
 
 def read_runs(summarizer: Any, run_dirs: list[Path], needed: Any, num_threads: int) -> Iterator[Any]:
     """`summarizer._read_run(d, needed)` for each run directory, in order, on up to `num_threads` workers."""
     workers = min(num_threads, len(run_dirs))
     processes = min(workers, os.cpu_count() or 1)
-    # Forking with other threads alive can deadlock a child on a lock one of them held: threads then.
-    if (
-        processes > 1
-        and len(run_dirs) >= PROCESS_MIN_RUNS
-        and hasattr(os, "fork")
-        and threading.active_count() == 1
-    ):
+    if processes > 1 and len(run_dirs) >= PROCESS_MIN_RUNS and can_fork():  # else threads
         workers_started = _start_workers(summarizer, run_dirs, needed, processes)
         if workers_started is not None:
             yield from _collect(summarizer, *workers_started)
@@ -103,7 +93,9 @@ def _collect(summarizer: Any, num_chunks: int, pipes: list[BinaryIO], pids: list
     finished = False
     try:
         for i in range(num_chunks):
-            yield from _reported(summarizer, _receive(pipes[i % len(pipes)]))
+            yield from _reported(
+                summarizer, receive(pipes[i % len(pipes)], "a helm-summarize worker process")
+            )
         finished = True
     finally:
         # After an error or an interrupt here, the workers' results are no longer wanted.
@@ -131,38 +123,13 @@ def _worker(summarizer: Any, needed: Any, chunks: list[list[Path]], write_end: i
                     for run_dir in chunk:
                         summarizer.warnings = []
                         results.append((summarizer._read_run(run_dir, needed), summarizer.warnings))
-                    _send(out, (True, results))
+                    send(out, results)
                 code = 0
             except (BrokenPipeError, KeyboardInterrupt):
                 pass  # the parent stopped reading, or Ctrl-C reached the whole process group
             except BaseException as error:  # the parent raises it, as a process pool would
-                _send(out, (False, _picklable(error)))
+                send_error(out, error)
     except BaseException:  # noqa: S110 - nothing left to tell the parent
         pass
     finally:
         os._exit(code)
-
-
-def _picklable(error: BaseException) -> BaseException:
-    try:
-        pickle.loads(pickle.dumps(error))
-        return error
-    except Exception:
-        return RuntimeError("".join(traceback.format_exception(error)))
-
-
-def _send(out: BinaryIO, message: Any) -> None:
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    out.write(_LENGTH.pack(len(data)))
-    out.write(data)
-    out.flush()
-
-
-def _receive(pipe: BinaryIO) -> list[tuple[Any, list[str]]]:
-    header = pipe.read(_LENGTH.size)
-    if len(header) < _LENGTH.size:
-        raise RuntimeError("a helm-summarize worker process ended without its results (killed?)")
-    ok, payload = pickle.loads(pipe.read(_LENGTH.unpack(header)[0]))
-    if not ok:
-        raise payload
-    return payload

@@ -1,0 +1,108 @@
+"""Forked helpers of the summarizer and the pipes they answer through.
+
+`send`/`receive` frame one pickled message (a length, then the pickle) and carry an error raised on the other
+side back to the receiver, which raises it; `Exchange` is the two-way pair of pipes of a large run split in two
+(display.py); read_pool.py gives each read worker a one-way pipe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import struct
+import threading
+import traceback
+from typing import Any, BinaryIO
+
+_LENGTH = struct.Struct("<Q")
+
+
+def can_fork() -> bool:
+    # Forking with other threads alive can deadlock the child on a lock one of them held.
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def send(out: BinaryIO, payload: Any) -> None:
+    _send(out, (True, payload))
+
+
+def send_error(out: BinaryIO, error: BaseException) -> None:
+    """`error`, raised by the receiver (as a traceback in a RuntimeError if it cannot be pickled)."""
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:
+        error = RuntimeError("".join(traceback.format_exception(error)))
+    _send(out, (False, error))
+
+
+def receive(pipe: BinaryIO, sender: str) -> Any:
+    """The next payload; the sender's error raised here; OSError when the sender ended without one."""
+    header = pipe.read(_LENGTH.size)
+    if len(header) < _LENGTH.size:
+        raise OSError(f"{sender} ended without an answer (killed?)")
+    ok, payload = pickle.loads(pipe.read(_LENGTH.unpack(header)[0]))
+    if not ok:
+        raise payload
+    return payload
+
+
+def _send(out: BinaryIO, message: tuple[bool, Any]) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    out.write(_LENGTH.pack(len(data)))
+    out.write(data)
+    out.flush()
+
+
+class Exchange:
+    """Two processes, each with one end of two pipes, passing messages both ways."""
+
+    SENDER = "the process writing the instance pages"
+
+    def __init__(self) -> None:
+        self._to_child = os.pipe()
+        self._to_parent = os.pipe()
+        self.pid = 0
+        self._in: BinaryIO | None = None
+        self._out: BinaryIO | None = None
+
+    def fork(self) -> bool:
+        """True in the child; OSError (no process to spare) leaves nothing open."""
+        try:
+            self.pid = os.fork()
+        except OSError:
+            for fd in (*self._to_child, *self._to_parent):
+                os.close(fd)
+            raise
+        child = self.pid == 0
+        read_end, write_end = (
+            (self._to_child[0], self._to_parent[1]) if child else (self._to_parent[0], self._to_child[1])
+        )
+        for fd in (*self._to_child, *self._to_parent):
+            if fd not in (read_end, write_end):
+                os.close(fd)
+        self._in = open(read_end, "rb")  # noqa: SIM115 - closed by close()
+        self._out = open(write_end, "wb")  # noqa: SIM115
+        return child
+
+    def send(self, payload: Any) -> None:
+        assert self._out is not None
+        send(self._out, payload)
+
+    def send_error(self, error: BaseException) -> None:
+        assert self._out is not None
+        send_error(self._out, error)
+
+    def receive(self) -> Any:
+        assert self._in is not None
+        return receive(self._in, self.SENDER)
+
+    def close(self) -> None:
+        for f in (self._in, self._out):
+            if f is not None:
+                with contextlib.suppress(OSError):  # the other side is gone: nothing to flush to
+                    f.close()
+        self._in = self._out = None
+        if self.pid:
+            os.waitpid(self.pid, 0)
+            self.pid = 0
