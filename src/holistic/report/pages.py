@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 from holistic.report.groups import GroupIndex
@@ -107,44 +106,6 @@ def group_plots(schema: Schema, index: GroupIndex, group: RunGroup, tables: list
     return f"<div class=charts>{''.join(charts)}</div>" if charts else ""
 
 
-class _Spool:
-    """Text kept in memory up to SPOOL_MEMORY characters, then in an unlinked temporary file in `directory` (a
-    group page of a suite of thousands of runs is tens of MB; most are a few KB, which need no file)."""
-
-    def __init__(self, directory: Path):
-        self.directory = directory
-        self.parts: list[str] = []
-        self.size = 0
-        self.file: Any = None
-
-    def writelines(self, parts: Iterable[str]) -> None:
-        for part in parts:
-            if self.file is not None:
-                self.file.write(part)
-                continue
-            self.parts.append(part)
-            self.size += len(part)
-            if self.size > SPOOL_MEMORY:
-                import tempfile
-
-                self.file = tempfile.TemporaryFile("w+", encoding="utf-8", dir=self.directory)  # noqa: SIM115
-                self.file.writelines(self.parts)
-                self.parts = []
-
-    def chunks(self) -> Iterator[str]:
-        if self.file is None:
-            yield from self.parts
-            return
-        self.file.seek(0)
-        while chunk := self.file.read(1 << 20):
-            yield chunk
-
-    def close(self) -> None:
-        self.parts = []
-        if self.file is not None:
-            self.file.close()
-
-
 class GroupPage:
     """A group's page, written as its tables come: each table's HTML goes to a temporary file, and `close` writes
     the page (contents and plots first, which need only the tables' titles and the first table) around it."""
@@ -157,7 +118,12 @@ class GroupPage:
             index,
             group,
         )
-        self.spool = _Spool(report_dir / "groups")
+        import tempfile
+
+        # In memory for most groups; a file in the report (not /tmp, often a RAM disk) for suites of thousands.
+        self.spool = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed by close()
+            SPOOL_MEMORY, "w+", encoding="utf-8", dir=report_dir / "groups"
+        )
         self.titles: list[tuple[str, str]] = []
         self.first: Table | None = None
 
@@ -177,7 +143,8 @@ class GroupPage:
                 f.write(head)
                 for part in _group_head(self.schema, self.index, group, self.titles, self.first):
                     f.write(part)
-                for chunk in self.spool.chunks():
+                self.spool.seek(0)
+                while chunk := self.spool.read(1 << 20):
                     f.write(chunk)
                 if not self.titles:
                     f.write("<p class=note>No stats of this group's metrics were found in its runs.</p>")
