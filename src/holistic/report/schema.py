@@ -13,6 +13,7 @@ from typing import Any
 
 from holistic.errors import ConfigError
 from holistic.jsonio import from_dict
+from holistic.user_cache import user_cache_dir
 
 SCHEMA_PATH = Path(__file__).with_name("schema.yaml")
 
@@ -303,11 +304,7 @@ def _parse_schema_file(source: Path) -> Schema:
 
 
 def schema_cache_dir() -> Path:
-    base = (
-        os.environ.get("HOLISTIC_CACHE")
-        or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "holistic"
-    )
-    return Path(base) / "schema"
+    return user_cache_dir() / "schema"
 
 
 def _cache_key(source: Path) -> str | None:

@@ -23,6 +23,7 @@ from typing import Any
 
 from holistic.errors import ConfigError, one_of
 from holistic.models.registry import ModelMetadata
+from holistic.user_cache import user_cache_dir
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ def _gguf_source(path: Path, name: str) -> ModelSource:
 
 
 def model_cache_root() -> Path:
-    return Path(os.environ.get("HOLISTIC_MODEL_CACHE") or Path.home() / ".cache" / "holistic" / "models")
+    return Path(os.environ.get("HOLISTIC_MODEL_CACHE") or user_cache_dir() / "models")
 
 
 def converted_dir(source: ModelSource) -> Path:
