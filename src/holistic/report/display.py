@@ -174,12 +174,9 @@ def _write_display_in_two(
     if in_child:
         _write_pages_in_child(exchange, run_dir, state_path, stats_path, split, wanted, pages_dir)
     try:
-        # Messages go one way at a time (the child sends first), so neither side blocks on a full pipe.
         per_instance = PerInstanceStats()
         per_instance.add_entries(entries_between(stats_path, 0, split), stats_path.name, wanted)
-        second_half = exchange.receive()
-        exchange.send(per_instance)
-        per_instance.merge(second_half)
+        per_instance.merge(exchange.trade(per_instance))
         result = _write_display(run_dir, state_path, per_instance, None, write_json=True)
         result.num_pages, result.index = exchange.receive()
     finally:
@@ -202,8 +199,7 @@ def _write_pages_in_child(
         try:
             second_half = PerInstanceStats()
             second_half.add_entries(entries_between(stats_path, split, None), stats_path.name, wanted)
-            exchange.send(second_half)
-            per_instance = exchange.receive()
+            per_instance = exchange.trade(second_half)
             per_instance.merge(second_half)
             pages = _write_display(run_dir, state_path, per_instance, pages_dir, write_json=False)
             exchange.send((pages.num_pages, pages.index))
@@ -232,15 +228,19 @@ def _write_display(
     positions: dict[tuple[str, str], int] = {}
     ids: list[list[Any]] = []
     trials: set[int] = set()
+    lowest_trial = 0
+    stats_of, predicted_of = per_instance.table.get, per_instance.predicted.get  # per state: no method calls
     try:
         for state in iter_array(state_path, "request_states"):
             result.num_request_states += 1
             instance = state.get("instance") or {}
             instance_id = str(instance.get("id"))
             perturbation = instance.get("perturbation")
-            p_key = perturbation_key(perturbation)
+            p_key = perturbation_key(perturbation) if perturbation else ""
             trial = int(state.get("train_trial_index", 0))
-            trials.add(trial)
+            if trial not in trials:
+                trials.add(trial)
+                lowest_trial = min(trials)
             key = (instance_id, p_key)
             position = positions.get(key)
             if position is None:
@@ -251,9 +251,9 @@ def _write_display(
             if state.get("request_mode") == CALIBRATION:
                 continue
             stats_key = (instance_id, p_key, trial)
-            shown = per_instance.lookup(stats_key) or {}
+            shown = stats_of(stats_key) or {}
             reference_index = state.get("reference_index")
-            predicted_index = per_instance.predicted.get(stats_key)
+            predicted_index = predicted_of(stats_key)
             if (
                 reference_index is not None
                 and predicted_index is not None
@@ -292,7 +292,7 @@ def _write_display(
                 requests_out.add(request_entry)
             if pages is not None:
                 record = pages.record(
-                    trial, position // FILE_SIZE, key, instance, perturbation, trial == min(trials)
+                    trial, position // FILE_SIZE, key, instance, perturbation, trial == lowest_trial
                 )
                 record["predictions"].append(
                     _browser_prediction(state, completions, predicted_text, mapped_output, shown, chosen)

@@ -48,10 +48,22 @@ def receive(pipe: BinaryIO, sender: str) -> Any:
 
 
 def _send(out: BinaryIO, message: tuple[bool, Any]) -> None:
+    _write(out, _frame(message))
+
+
+def _frame(message: tuple[bool, Any]) -> bytes:
     data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    out.write(_LENGTH.pack(len(data)))
-    out.write(data)
+    return _LENGTH.pack(len(data)) + data
+
+
+def _write(out: BinaryIO, frame: bytes) -> None:
+    out.write(frame)
     out.flush()
+
+
+def _write_quietly(out: BinaryIO, frame: bytes) -> None:
+    with contextlib.suppress(OSError):  # the reader is gone; what it left behind (or its silence) says why
+        _write(out, frame)
 
 
 class Exchange:
@@ -96,6 +108,18 @@ class Exchange:
     def receive(self) -> Any:
         assert self._in is not None
         return receive(self._in, self.SENDER)
+
+    def trade(self, payload: Any) -> Any:
+        """Send `payload` and receive the other side's message at the same time: a thread writes while this one
+        reads, so neither side waits for the other to read its message before reading the other's (both sides
+        may call this together whatever the sizes)."""
+        assert self._out is not None
+        writer = threading.Thread(target=_write_quietly, args=(self._out, _frame((True, payload))))
+        writer.start()
+        try:
+            return self.receive()
+        finally:
+            writer.join()
 
     def close(self) -> None:
         for f in (self._in, self._out):
