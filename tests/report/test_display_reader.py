@@ -31,6 +31,8 @@ def _display(run: Path, target: Path, parallel: bool) -> tuple[dict[str, bytes],
     shutil.copytree(run, target)
     warnings: list[str] = []
     result = write_run_display(target, None, target / "pages", warnings.append, parallel=parallel)
+    if result.pages_in_progress is not None:  # the forked half may still be writing the pages
+        result.pages_in_progress.finish()
     files = {name: (target / name).read_bytes() for name in FILES}
     files.update({f"pages/{p.name}": p.read_bytes() for p in sorted((target / "pages").iterdir())})
     assert not warnings
@@ -157,3 +159,33 @@ def test_when_no_process_can_be_forked_one_does_it_all(large_run, tmp_path, fork
     files, _ = _display(large_run, tmp_path / "unforked", parallel=True)
     assert files == expected
     assert len(os.listdir("/proc/self/fd")) == open_files  # the pipes made for the split are closed
+
+
+def test_pages_finish_after_the_call_returns_and_their_failure_is_raised_then(large_run, tmp_path, forks):
+    target = tmp_path / "run"
+    shutil.copytree(large_run, target)
+    (tmp_path / "pages").write_text("a file where the pages' directory should be")
+    result = write_run_display(target, None, tmp_path / "pages", lambda message: None, parallel=True)
+    assert len(forks) == 1 and result.pages_in_progress is not None
+    # This side's work is complete: the JSON files and the browser's index (made here, not by the child).
+    assert result.num_instances == 300 and result.num_pages == 12 and len(result.index["ids"]) == 300
+    assert (target / "display_predictions.json").read_bytes().startswith(b"[")
+    with pytest.raises(OSError):
+        result.pages_in_progress.finish()
+    assert _no_children_left()
+    result.pages_in_progress.finish()  # once only: nothing left to wait for
+
+
+def test_a_summarize_warns_when_a_split_runs_pages_fail(large_run, tmp_path, forks):
+    from holistic.report.html import run_slug
+    from holistic.report.summarizer import SummarizeOptions, summarize
+
+    out = tmp_path / "out"
+    shutil.copytree(large_run.parent, out / "runs" / "s")
+    (out / "runs" / "s" / "report" / "runs").mkdir(parents=True)
+    (out / "runs" / "s" / "report" / "runs" / run_slug(large_run.name)).write_text("not a directory")
+    result = summarize(SummarizeOptions(suite="s", output_path=str(out), num_threads=2, progress=False))
+    assert len(forks) == 1 and _no_children_left()
+    assert [w for w in result.warnings if "instance browser's pages could not be written" in w]
+    index_page = (out / "runs" / "s" / "report" / "index.html").read_text()
+    assert "instance browser&#x27;s pages could not be written" in index_page

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from holistic.errors import ConfigError
-from holistic.report.display import ArrayWriter, DisplayResult, write_run_display
+from holistic.report.display import ArrayWriter, DisplayResult, PagesInProgress, write_run_display
 from holistic.report.expected_stats import expected_stat_names
 from holistic.report.groups import (
     GroupIndex,
@@ -138,6 +138,8 @@ class Summarizer:
         self._print_warning = warn or self._default_warn
         self.parallel_display = False
         """Set by read_runs while it reads runs one at a time with cores to spare."""
+        self._pages_in_progress: tuple[str, PagesInProgress] | None = None
+        """A split run's browser pages still being written by its forked half (at most one at a time)."""
 
     def _default_warn(self, message: str) -> None:
         line = f"warning: {message}"
@@ -161,8 +163,22 @@ class Summarizer:
         try:
             return self._run()
         finally:
+            if self._pages_in_progress is not None:  # an error came first: its pages no longer matter
+                self._pages_in_progress[1].abandon()
+                self._pages_in_progress = None
             if collecting:
                 gc.enable()
+
+    def _finish_pages(self) -> None:
+        """Wait for the pages a forked half is writing; a failure there is a warning (the run's files are fine)."""
+        if self._pages_in_progress is None:
+            return
+        name, pages = self._pages_in_progress
+        self._pages_in_progress = None
+        try:
+            pages.finish()
+        except (OSError, ValueError) as e:
+            self.warn(f"{name}: its instance browser's pages could not be written ({str(e).splitlines()[0]})")
 
     def _run(self) -> SummaryResult:
         schema = self.schema
@@ -337,6 +353,8 @@ class Summarizer:
         info.groups = _group_names(schema, info)
 
         pages_dir = self.report_dir / "runs" / run_slug(info.name) if self.report_dir is not None else None
+        if self.parallel_display:
+            self._finish_pages()  # one forked half at a time
         try:
             display = write_run_display(
                 run_dir,
@@ -351,6 +369,8 @@ class Summarizer:
                 f"{run_dir.name}: cannot read its instances ({str(e).splitlines()[0]}); showing its stats only"
             )
             display = DisplayResult()
+        if display.pages_in_progress is not None:
+            self._pages_in_progress = (run_dir.name, display.pages_in_progress)
         info.num_instances = display.num_instances
         # HELM v0.1.0's helm-summarize wrote the slim copy, HELM 0.5's does not: runs recorded with the 0.5
         # profile get none.
@@ -443,6 +463,9 @@ class Summarizer:
                 group_json.close()
             if page is not None:
                 page.close()
+        # A split run's pages are written by now: before the index page (it lists the warnings) and before
+        # stale files are told apart by their times.
+        self._finish_pages()
         if html:
             pages.write_index_page(self.report_dir, self.suite, date, schema, index, overview, self.warnings)
             pages.write_runs_page(self.report_dir, self.suite, schema, index.runs, main_values)
