@@ -89,7 +89,12 @@ def main() -> None:
     parser.add_argument(
         "--helm-version", default="0.5", help="profile the suites are built with (0.5: as HELM's)"
     )
-    parser.add_argument("--num-threads", type=int, default=1, help="helm-summarize --num-threads")
+    parser.add_argument(
+        "--num-threads",
+        type=int,
+        default=8,
+        help="helm-summarize --num-threads (default: 8, helm-summarize's own, as users run it; 1: one process)",
+    )
     parser.add_argument(
         "--suites",
         nargs="+",
