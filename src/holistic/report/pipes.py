@@ -2,7 +2,8 @@
 
 `send`/`receive` frame one pickled message (a length, then the pickle) and carry an error raised on the other
 side back to the receiver, which raises it; `Exchange` is the two-way pair of pipes of a large run split in two
-(display.py); read_pool.py gives each read worker a one-way pipe.
+(display.py); read_pool.py gives each read worker a one-way pipe; `TaskPipe` hands out work to whichever of
+two processes is free first (group_files.py).
 """
 
 from __future__ import annotations
@@ -64,6 +65,37 @@ def _write(out: BinaryIO, frame: bytes) -> None:
 def _write_quietly(out: BinaryIO, frame: bytes) -> None:
     with contextlib.suppress(OSError):  # the reader is gone; what it left behind (or its silence) says why
         _write(out, frame)
+
+
+_TASK = struct.Struct("<I")
+
+
+class TaskPipe:
+    """Task numbers 0 .. n-1, each handed out once, to whichever process (forked after this was made) asks
+    first: they wait in a pipe whose writing end is closed, and each `take` reads one number. Reads of 4 bytes
+    from a pipe are never split or interleaved, so no lock is needed."""
+
+    MAX_TASKS = 16384
+    """What a pipe holds before anyone reads (64 KiB): every number is written before any process reads."""
+
+    def __init__(self, num_tasks: int):
+        if not 0 <= num_tasks <= self.MAX_TASKS:
+            raise ValueError(f"{num_tasks} tasks (at most {self.MAX_TASKS})")
+        self._read, write = os.pipe()
+        try:
+            os.write(write, b"".join(_TASK.pack(i) for i in range(num_tasks)))
+        finally:
+            os.close(write)
+
+    def take(self) -> int | None:
+        """The next task's number; None when all are taken."""
+        data = os.read(self._read, _TASK.size)
+        return _TASK.unpack(data)[0] if data else None
+
+    def close(self) -> None:
+        if self._read >= 0:
+            os.close(self._read)
+            self._read = -1
 
 
 class Exchange:

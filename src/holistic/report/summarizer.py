@@ -16,23 +16,22 @@ from typing import Any
 from holistic.errors import ConfigError
 from holistic.report.display import ArrayWriter, DisplayResult, PagesInProgress, write_run_display
 from holistic.report.expected_stats import expected_stat_names
+from holistic.report.group_files import write_group_files
 from holistic.report.groups import (
     GroupIndex,
     ad_hoc_group,
     groups_metadata,
     groups_overview,
-    iter_group_tables,
     needed_stat_names,
 )
 from holistic.report.html import run_slug
-from holistic.report.jsonfast import dumps_bytes, dumps_like_json, iter_array, loads
-from holistic.report.latex import table_to_latex
+from holistic.report.jsonfast import iter_array, loads
 from holistic.report.read_pool import read_runs
-from holistic.report.rewrite import finish_rewrite, open_for_rewrite, rewrite_bytes, rewrite_text
+from holistic.report.rewrite import rewrite_text
 from holistic.report.run_page import write_run_page
 from holistic.report.runs import Agg, RunInfo, list_run_dirs, recorded_helm_version, stat_key
 from holistic.report.schema import MetricMatcher, Schema, load_schema
-from holistic.report.tables import file_stem, match_stat
+from holistic.report.tables import match_stat
 
 RUN_SPEC_KEPT = ("name", "scenario_spec", "adapter_spec", "groups")
 """The parts of run_spec.json a run keeps in memory for the suite's tables (metric specs are summed up in
@@ -432,37 +431,20 @@ class Summarizer:
         _write_text(suite_dir / "groups.json", json.dumps([t.to_json() for t in overview], indent=2))
         _write_text(suite_dir / "groups_metadata.json", json.dumps(groups_metadata(index), indent=2))
 
-        groups_dir = suite_dir / "groups"
-        for sub in ("latex", "json"):
-            (groups_dir / sub).mkdir(parents=True, exist_ok=True)
         html = self.report_dir is not None
         if html:
-            from holistic.report import pages
+            from holistic.report import pages  # before forking: the group pages need it in both processes
             from holistic.report.html import copy_assets
 
             copy_assets(self.report_dir)
-            (self.report_dir / "groups").mkdir(parents=True, exist_ok=True)
-        for group in index.groups_with_runs():
-            # Table by table: each is written (LaTeX, JSON, the group's JSON and page) and let go before the next.
-            group_json = _JsonList(groups_dir / f"{file_stem(group.name)}.json")
-            page = pages.GroupPage(self.report_dir, self.suite, schema, index, group) if html else None
-            try:
-                for table in iter_group_tables(index, group):
-                    stem = f"{file_stem(group.name)}_{table.name}"
-                    _write_text(groups_dir / "latex" / f"{stem}.tex", table_to_latex(table, group.name))
-                    table.links = [
-                        {"text": "LaTeX", "href": f"groups/latex/{stem}.tex"},
-                        {"text": "JSON", "href": f"groups/json/{stem}.json"},
-                    ]
-                    as_json = table.to_json()
-                    rewrite_bytes(groups_dir / "json" / f"{stem}.json", dumps_bytes(as_json))
-                    group_json.add(as_json)
-                    if page is not None:
-                        page.add(table)
-            finally:
-                group_json.close()
-            if page is not None:
-                page.close()
+        write_group_files(
+            suite_dir / "groups",
+            self.report_dir,
+            self.suite,
+            schema,
+            index,
+            parallel=self.options.num_threads > 1 and (os.cpu_count() or 1) > 1,
+        )
         # A split run's pages are written by now: before the index page (it lists the warnings) and before
         # stale files are told apart by their times.
         self._finish_pages()
@@ -486,25 +468,6 @@ class _NoProgress:
 
     def close(self) -> None:
         pass
-
-
-class _JsonList:
-    """`json.dumps(items, indent=2)` written item by item: json escapes newlines in strings, so indenting each
-    item's text by two spaces gives the same bytes, and only one item (a table) is held encoded at a time."""
-
-    def __init__(self, path: Path):
-        self.file = open_for_rewrite(path)
-        self.count = 0
-
-    def add(self, item: Any) -> None:
-        self.file.write(b",\n  " if self.count else b"[\n  ")
-        self.file.write(dumps_like_json(item).replace(b"\n", b"\n  "))
-        self.count += 1
-
-    def close(self) -> None:
-        self.file.write(b"\n]" if self.count else b"[]")
-        finish_rewrite(self.file)
-        self.file.close()
 
 
 def _write_text(path: Path, text: str) -> None:
