@@ -31,6 +31,16 @@ def deadline():
     signal.signal(signal.SIGALRM, previous)
 
 
+@pytest.fixture
+def threads_before() -> set[threading.Thread]:
+    """Threads alive before the test (earlier tests may leave daemon threads, such as HTTP handlers)."""
+    return set(threading.enumerate())
+
+
+def _no_thread_added(before: set[threading.Thread]) -> bool:
+    return not set(threading.enumerate()) - before
+
+
 def _trade_with_child(child_does, replies: int = 0) -> list[object]:
     """Trade a message larger than a pipe with a forked child running `child_does`; then take `replies` more."""
     exchange = Exchange()
@@ -48,27 +58,27 @@ def _trade_with_child(child_does, replies: int = 0) -> list[object]:
         exchange.close()
 
 
-def test_both_sides_trade_messages_larger_than_a_pipe_at_once():
+def test_both_sides_trade_messages_larger_than_a_pipe_at_once(threads_before):
     def child(exchange: Exchange) -> None:
         exchange.send(exchange.trade(b"c" * BIG) == b"p" * BIG)
 
     assert _trade_with_child(child, replies=1) == [b"c" * BIG, True]  # and the child got this side's whole
-    assert threading.active_count() == 1
+    assert _no_thread_added(threads_before)
 
 
-def test_an_error_sent_instead_of_a_half_is_raised_and_no_writer_thread_is_left():
+def test_an_error_sent_instead_of_a_half_is_raised_and_no_writer_thread_is_left(threads_before):
     def child(exchange: Exchange) -> None:
         exchange.send_error(ValueError("per_instance_stats.json: malformed entry (KeyError: 'name')"))
 
     with pytest.raises(ValueError, match="malformed entry"):
         _trade_with_child(child)
-    assert threading.active_count() == 1
+    assert _no_thread_added(threads_before)
 
 
-def test_a_partner_that_dies_is_an_oserror():
+def test_a_partner_that_dies_is_an_oserror(threads_before):
     with pytest.raises(OSError, match="ended without an answer"):
         _trade_with_child(lambda exchange: None)
-    assert threading.active_count() == 1
+    assert _no_thread_added(threads_before)
 
 
 def test_the_table_pickles_to_the_same_values_types_and_order():
