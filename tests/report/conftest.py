@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -81,3 +82,27 @@ def make_suite(tmp_path, shared_data):
         return run_suite(tmp_path, shared_data, suite=suite, descriptions=descriptions, max_eval=max_eval)
 
     return make
+
+
+@pytest.fixture
+def fork_pids(monkeypatch) -> list[int]:
+    """The pids of the processes os.fork makes during the test (which still forks for real)."""
+    real_fork, pids = os.fork, []
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    return pids
+
+
+def no_children_left() -> bool:
+    """Every forked process was waited for."""
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False

@@ -12,6 +12,7 @@ import pytest
 from holistic.report import display, instance_stats, pipes
 from holistic.report.display import write_run_display
 from tests.helpers import run_description
+from tests.report.conftest import no_children_left
 
 FILES = ("instances.json", "display_predictions.json", "display_requests.json")
 
@@ -40,36 +41,19 @@ def _display(run: Path, target: Path, parallel: bool) -> tuple[dict[str, bytes],
 
 
 @pytest.fixture
-def forks(monkeypatch) -> list[int]:
+def forks(monkeypatch, fork_pids) -> list[int]:
     """The run is split between two processes even for this small file; counts the forks."""
     monkeypatch.setattr(instance_stats, "SPLIT_MIN_BYTES", 1)
     # Earlier tests of the session may leave daemon threads (HTTP handlers) that would turn the split off.
     monkeypatch.setattr(display, "can_fork", lambda: True)
-    real_fork, pids = os.fork, []
-
-    def fork() -> int:
-        pid = real_fork()
-        if pid:
-            pids.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", fork)
-    return pids
-
-
-def _no_children_left() -> bool:
-    try:
-        os.waitpid(-1, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return False
+    return fork_pids
 
 
 def test_forked_reader_writes_the_same_display_files(large_run, tmp_path, forks):
     expected, expected_result = _display(large_run, tmp_path / "serial", parallel=False)
     assert not forks
     files, result = _display(large_run, tmp_path / "forked", parallel=True)
-    assert len(forks) == 1 and _no_children_left()
+    assert len(forks) == 1 and no_children_left()
     assert files == expected
     assert (result.costs, result.stat_names, result.index) == (
         expected_result.costs,
@@ -96,7 +80,7 @@ def multiple_choice_run(tmp_path_factory, shared_data) -> Path:
 def test_forked_reader_with_answer_choices_and_perturbations(multiple_choice_run, tmp_path, forks):
     expected, expected_result = _display(multiple_choice_run, tmp_path / "serial", parallel=False)
     files, result = _display(multiple_choice_run, tmp_path / "forked", parallel=True)
-    assert len(forks) == 1 and _no_children_left()
+    assert len(forks) == 1 and no_children_left()
     assert files == expected and result.index == expected_result.index
     predictions = (tmp_path / "forked" / "display_predictions.json").read_text()
     assert '"perturbation"' in predictions and '"reference_index"' in predictions
@@ -113,7 +97,7 @@ def test_entries_in_another_order_than_the_scenario_state(large_run, tmp_path, f
     path.write_bytes(b"[\n" + b",\n".join(reversed(entries)) + b"\n]")
     expected, _ = _display(reordered, tmp_path / "serial", parallel=False)
     files, _ = _display(reordered, tmp_path / "forked", parallel=True)
-    assert len(forks) == 1 and _no_children_left()
+    assert len(forks) == 1 and no_children_left()
     assert files == expected
 
 
@@ -128,7 +112,7 @@ def test_a_malformed_entry_is_one_error(large_run, tmp_path, forks, parallel, li
     path.write_bytes(b"\n".join(lines))
     with pytest.raises(ValueError, match=r"per_instance_stats.json: malformed entry \(KeyError"):
         write_run_display(broken, None, tmp_path / "pages", lambda message: None, parallel=parallel)
-    assert len(forks) == int(parallel) and _no_children_left()
+    assert len(forks) == int(parallel) and no_children_left()
 
 
 def test_no_fork_while_another_thread_runs(large_run, tmp_path, forks, monkeypatch):
@@ -172,7 +156,7 @@ def test_pages_finish_after_the_call_returns_and_their_failure_is_raised_then(la
     assert (target / "display_predictions.json").read_bytes().startswith(b"[")
     with pytest.raises(OSError):
         result.pages_in_progress.finish()
-    assert _no_children_left()
+    assert no_children_left()
     result.pages_in_progress.finish()  # once only: nothing left to wait for
 
 
@@ -185,7 +169,7 @@ def test_a_summarize_warns_when_a_split_runs_pages_fail(large_run, tmp_path, for
     (out / "runs" / "s" / "report" / "runs").mkdir(parents=True)
     (out / "runs" / "s" / "report" / "runs" / run_slug(large_run.name)).write_text("not a directory")
     result = summarize(SummarizeOptions(suite="s", output_path=str(out), num_threads=2, progress=False))
-    assert len(forks) == 1 and _no_children_left()
+    assert len(forks) == 1 and no_children_left()
     assert [w for w in result.warnings if "instance browser's pages could not be written" in w]
     index_page = (out / "runs" / "s" / "report" / "index.html").read_text()
     assert "instance browser&#x27;s pages could not be written" in index_page

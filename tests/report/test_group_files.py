@@ -13,6 +13,7 @@ from holistic.report import group_files
 from holistic.report.pipes import Exchange, TaskPipe
 from holistic.report.summarizer import SummarizeOptions, summarize
 from tests.helpers import run_description
+from tests.report.conftest import no_children_left
 
 
 @pytest.fixture(scope="module")
@@ -29,19 +30,10 @@ def suite(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def forks(monkeypatch) -> list[int]:
+def forks(monkeypatch, fork_pids) -> list[int]:
     monkeypatch.setattr(group_files, "SPLIT_MIN_RUNS", 1)
     monkeypatch.setattr(group_files, "can_fork", lambda: True)  # earlier tests may leave daemon threads
-    real_fork, pids = os.fork, []
-
-    def fork() -> int:
-        pid = real_fork()
-        if pid:
-            pids.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", fork)
-    return pids
+    return fork_pids
 
 
 def _summarize(out: Path, target: Path, threads: int) -> dict[str, bytes]:
@@ -57,19 +49,11 @@ def _summarize(out: Path, target: Path, threads: int) -> dict[str, bytes]:
     }
 
 
-def _no_children_left() -> bool:
-    try:
-        os.waitpid(-1, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return False
-
-
 def test_two_processes_write_the_same_group_files_as_one(suite, tmp_path, forks):
     one = _summarize(suite, tmp_path / "one", threads=1)
     assert not forks
     two = _summarize(suite, tmp_path / "two", threads=2)
-    assert len(forks) == 1 and _no_children_left()
+    assert len(forks) == 1 and no_children_left()
     assert two == one
     assert len([name for name in one if name.startswith("groups/") and name.count("/") == 1]) >= 3
     assert any(name.startswith("report/groups/") for name in one)
@@ -92,7 +76,7 @@ def test_an_error_writing_a_group_on_either_side_reaches_the_caller(
     options = SummarizeOptions(suite="s", output_path=str(tmp_path / "out"), num_threads=2, progress=False)
     with pytest.raises(LookupError, match=f"no table in the {side}"):
         summarize(options)
-    assert len(forks) == 1 and _no_children_left()
+    assert len(forks) == 1 and no_children_left()
 
 
 def test_when_no_process_can_be_forked_one_writes_every_group(suite, tmp_path, forks, monkeypatch):
