@@ -8,16 +8,13 @@ the four other groups together).
 
 from __future__ import annotations
 
-import os
-import signal
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, BinaryIO
 
 from holistic.report.groups import GroupIndex, iter_group_tables
 from holistic.report.jsonfast import dumps_bytes, dumps_like_json
 from holistic.report.latex import table_to_latex
-from holistic.report.pipes import TaskPipe, can_fork, receive, send, send_error
+from holistic.report.pipes import TaskPipe, can_fork, fork_worker, receive, send, stop_workers
 from holistic.report.rewrite import finish_rewrite, open_for_rewrite, rewrite_bytes, rewrite_text
 from holistic.report.schema import RunGroup, Schema
 from holistic.report.tables import file_stem, is_displayed_leaf
@@ -49,56 +46,26 @@ def write_group_files(
             write(group)
         return
     queue = TaskPipe(len(groups))
-    read_end, write_end = os.pipe()
-    try:
-        pid = os.fork()
-    except OSError:  # no process to spare: this one writes them all
-        for fd in (read_end, write_end):
-            os.close(fd)
-        pid = -1
-    if pid == 0:
-        os.close(read_end)
-        _write_in_child(groups, queue, write_end, write)
-    pipe = None
-    if pid > 0:
-        os.close(write_end)
-        pipe = open(read_end, "rb")  # noqa: SIM115 - closed below
-    finished = False
-    try:
+
+    def write_taken() -> None:
         while (taken := queue.take()) is not None:
             write(groups[taken])
-        if pipe is not None:
-            receive(pipe, "the process writing group pages")
+
+    def in_worker(out: BinaryIO) -> None:
+        write_taken()
+        send(out, None)
+
+    worker = fork_worker(in_worker)  # None: no process to spare, this one writes them all
+    finished = False
+    try:
+        write_taken()
+        if worker is not None:
+            receive(worker[1], "the process writing group pages")
         finished = True
     finally:
         queue.close()
-        if pipe is not None:
-            pipe.close()
-            if not finished:  # an error here: the other process's groups no longer matter
-                os.kill(pid, signal.SIGTERM)
-            os.waitpid(pid, 0)
-
-
-def _write_in_child(
-    groups: list[RunGroup], queue: TaskPipe, write_end: int, write: Callable[[RunGroup], None]
-) -> NoReturn:
-    """The forked half: write the groups it takes, then say so (or send its error); never returns."""
-    code = 1
-    try:
-        with open(write_end, "wb") as out:
-            try:
-                while (taken := queue.take()) is not None:
-                    write(groups[taken])
-                send(out, None)
-                code = 0
-            except (BrokenPipeError, KeyboardInterrupt):
-                pass  # the parent is gone, or Ctrl-C reached the whole process group
-            except BaseException as error:  # raised in the parent
-                send_error(out, error)
-    except BaseException:  # noqa: S110 - nothing left to tell the parent
-        pass
-    finally:
-        os._exit(code)  # never the parent's exit handlers or buffered output
+        if worker is not None:
+            stop_workers([worker[1]], [worker[0]], kill=not finished)
 
 
 def _estimated_cost(index: GroupIndex, group: RunGroup) -> int:

@@ -1,9 +1,10 @@
 """Forked helpers of the summarizer and the pipes they answer through.
 
 `send`/`receive` frame one pickled message (a length, then the pickle) and carry an error raised on the other
-side back to the receiver, which raises it; `Exchange` is the two-way pair of pipes of a large run split in two
-(display.py); read_pool.py gives each read worker a one-way pipe; `TaskPipe` hands out work to whichever of
-two processes is free first (group_files.py).
+side back to the receiver, which raises it. `fork_worker` starts a process answering through a one-way pipe
+(read_pool.py's readers, group_files.py's second writer) and `stop_workers` ends them; `Exchange` is the
+two-way pair of pipes of a large run split in two (display.py); `TaskPipe` hands out work to whichever of two
+processes is free first (group_files.py).
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import signal
 import struct
 import threading
 import traceback
-from typing import Any, BinaryIO
+from collections.abc import Callable
+from typing import Any, BinaryIO, NoReturn
 
 _LENGTH = struct.Struct("<Q")
 
@@ -65,6 +68,52 @@ def _write(out: BinaryIO, frame: bytes) -> None:
 def _write_quietly(out: BinaryIO, frame: bytes) -> None:
     with contextlib.suppress(OSError):  # the reader is gone; what it left behind (or its silence) says why
         _write(out, frame)
+
+
+def fork_worker(body: Callable[[BinaryIO], None]) -> tuple[int, BinaryIO] | None:
+    """A forked process running `body(out)`, `out` its pipe to this one: (its pid, the pipe's reading end), or
+    None when no process can be forked (nothing is left open). An error of `body` is sent for `receive` to raise;
+    the process ends after `body` without returning (nor running this process's exit handlers)."""
+    read_end, write_end = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:  # no process to spare (EAGAIN, ENOMEM)
+        os.close(read_end)
+        os.close(write_end)
+        return None
+    if pid == 0:
+        os.close(read_end)
+        _serve(body, write_end)
+    os.close(write_end)
+    return pid, open(read_end, "rb")  # noqa: SIM115 - closed by stop_workers
+
+
+def _serve(body: Callable[[BinaryIO], None], write_end: int) -> NoReturn:
+    code = 1
+    try:
+        with open(write_end, "wb") as out:
+            try:
+                body(out)
+                code = 0
+            except (BrokenPipeError, KeyboardInterrupt):
+                pass  # the parent stopped reading, or Ctrl-C reached the whole process group
+            except BaseException as error:  # the parent raises it, as a process pool would
+                send_error(out, error)
+    except BaseException:  # noqa: S110 - nothing left to tell the parent
+        pass
+    finally:
+        os._exit(code)  # never the parent's exit handlers or buffered output
+
+
+def stop_workers(pipes: list[BinaryIO], pids: list[int], kill: bool) -> None:
+    """Close the pipes from forked workers and wait for them; with `kill`, stop them first (their work is no
+    longer wanted: an error or an interrupt on this side)."""
+    for pipe in pipes:
+        pipe.close()
+    for pid in pids:
+        if kill:
+            os.kill(pid, signal.SIGTERM)
+        os.waitpid(pid, 0)
 
 
 _TASK = struct.Struct("<I")

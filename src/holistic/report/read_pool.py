@@ -13,13 +13,13 @@ and more to start: a tenth of summarizing a 57-run suite.)
 
 from __future__ import annotations
 
+import functools
 import os
-import signal
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO, NoReturn
+from typing import Any, BinaryIO
 
-from holistic.report.pipes import can_fork, receive, send, send_error
+from holistic.report.pipes import can_fork, fork_worker, receive, send, stop_workers
 
 PROCESS_MIN_RUNS = 32
 """Below this many runs, starting processes costs more than it saves: threads are used."""
@@ -70,22 +70,14 @@ def _start_workers(
     pipes: list[BinaryIO] = []
     pids: list[int] = []
     for k in range(processes):
-        read_end, write_end = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:  # no process to spare (EAGAIN, ENOMEM)
-            os.close(read_end)
-            os.close(write_end)
-            _stop(pipes, pids, kill=True)
+        # The worker closes its copies of the earlier workers' pipes: only they and this process hold them.
+        work = functools.partial(_work, summarizer, needed, chunks[k::processes], list(pipes))
+        started = fork_worker(work)
+        if started is None:
+            stop_workers(pipes, pids, kill=True)
             return None
-        if pid == 0:
-            os.close(read_end)
-            for pipe in pipes:
-                pipe.close()
-            _worker(summarizer, needed, chunks[k::processes], write_end)
-        os.close(write_end)
-        pipes.append(open(read_end, "rb"))  # noqa: SIM115 - closed by _stop
-        pids.append(pid)
+        pids.append(started[0])
+        pipes.append(started[1])
     return len(chunks), pipes, pids
 
 
@@ -99,37 +91,19 @@ def _collect(summarizer: Any, num_chunks: int, pipes: list[BinaryIO], pids: list
         finished = True
     finally:
         # After an error or an interrupt here, the workers' results are no longer wanted.
-        _stop(pipes, pids, kill=not finished)
+        stop_workers(pipes, pids, kill=not finished)
 
 
-def _stop(pipes: list[BinaryIO], pids: list[int], kill: bool) -> None:
-    for pipe in pipes:
+def _work(
+    summarizer: Any, needed: Any, chunks: list[list[Path]], inherited: list[BinaryIO], out: BinaryIO
+) -> None:
+    """In a worker: read the chunks and send each one's results (with their warnings)."""
+    for pipe in inherited:
         pipe.close()
-    for pid in pids:
-        if kill:
-            os.kill(pid, signal.SIGTERM)
-        os.waitpid(pid, 0)
-
-
-def _worker(summarizer: Any, needed: Any, chunks: list[list[Path]], write_end: int) -> NoReturn:
-    """Read the chunks, send each one's results; never returns (nor runs the parent's exit handlers)."""
-    code = 1
-    try:
-        summarizer._print_warning = lambda message: None  # the parent prints them, in order
-        with open(write_end, "wb") as out:
-            try:
-                for chunk in chunks:
-                    results = []
-                    for run_dir in chunk:
-                        summarizer.warnings = []
-                        results.append((summarizer._read_run(run_dir, needed), summarizer.warnings))
-                    send(out, results)
-                code = 0
-            except (BrokenPipeError, KeyboardInterrupt):
-                pass  # the parent stopped reading, or Ctrl-C reached the whole process group
-            except BaseException as error:  # the parent raises it, as a process pool would
-                send_error(out, error)
-    except BaseException:  # noqa: S110 - nothing left to tell the parent
-        pass
-    finally:
-        os._exit(code)
+    summarizer._print_warning = lambda message: None  # the parent prints them, in order
+    for chunk in chunks:
+        results = []
+        for run_dir in chunk:
+            summarizer.warnings = []
+            results.append((summarizer._read_run(run_dir, needed), summarizer.warnings))
+        send(out, results)

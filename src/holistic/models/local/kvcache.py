@@ -12,6 +12,7 @@ the same thing without transformers, for the built-in Llama (llama.py).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import torch
@@ -65,26 +66,28 @@ class Cache:
         return keys.shape[-2] if keys.numel() else 0
 
 
-_GROWING: list[type] = []
+@functools.cache
+def _growing_layer() -> type:
+    """transformers' DynamicLayer, growing in place (defined when first needed: transformers is imported then)."""
+    from transformers.cache_utils import DynamicLayer
+
+    class GrowingLayer(DynamicLayer):
+        _buffers: tuple[torch.Tensor, torch.Tensor] | None = None
+
+        def update(self, key_states, value_states, *args, **kwargs):
+            if not self.is_initialized:
+                self.lazy_initialization(key_states, value_states)
+            return append_in_place(self, key_states, value_states)
+
+    return GrowingLayer
 
 
 def new_cache(config):
     """A transformers DynamicCache for `config` whose plain (full-attention) layers grow in place."""
     from transformers.cache_utils import DynamicCache, DynamicLayer
 
-    if not _GROWING:
-
-        class GrowingLayer(DynamicLayer):
-            _buffers: tuple[torch.Tensor, torch.Tensor] | None = None
-
-            def update(self, key_states, value_states, *args, **kwargs):
-                if not self.is_initialized:
-                    self.lazy_initialization(key_states, value_states)
-                return append_in_place(self, key_states, value_states)
-
-        _GROWING.append(GrowingLayer)
     cache = DynamicCache(config=config)
     for layer in cache.layers:
         if type(layer) is DynamicLayer:
-            layer.__class__ = _GROWING[0]
+            layer.__class__ = _growing_layer()
     return cache
