@@ -68,7 +68,10 @@ def test_both_sides_trade_messages_larger_than_a_pipe_at_once(threads_before):
 
 def test_an_error_sent_instead_of_a_half_is_raised_and_no_writer_thread_is_left(threads_before):
     def child(exchange: Exchange) -> None:
-        exchange.send_error(ValueError("per_instance_stats.json: malformed entry (KeyError: 'name')"))
+        def parse_half() -> None:
+            raise ValueError("per_instance_stats.json: malformed entry (KeyError: 'name')")
+
+        exchange.serve(parse_half)  # the child's error goes to the parent, which raises it
 
     with pytest.raises(ValueError, match="malformed entry"):
         _trade_with_child(child)

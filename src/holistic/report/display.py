@@ -7,7 +7,6 @@ outputs are written as they come, so memory stays flat however many instances a 
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, NoReturn
@@ -229,22 +228,16 @@ def _write_pages_in_child(
     pages_dir: Path,
 ) -> NoReturn:
     """The forked half: read the file's second half, trade halves, write the pages; never returns."""
-    code = 1
-    try:
-        try:
-            second_half = PerInstanceStats()
-            second_half.add_entries(entries_between(stats_path, split, None), stats_path.name, wanted)
-            per_instance = exchange.trade(second_half)
-            per_instance.merge(second_half)
-            _write_display(run_dir, state_path, per_instance, pages_dir, write_json=False, with_index=False)
-            exchange.send(None)
-            code = 0
-        except (OSError, ValueError) as e:
-            exchange.send_error(e)
-    except BaseException:  # noqa: S110 - the parent is gone (broken pipe) or interrupted: nothing to tell
-        pass
-    finally:
-        os._exit(code)  # never the parent's exit handlers or buffered output
+
+    def work() -> None:
+        second_half = PerInstanceStats()
+        second_half.add_entries(entries_between(stats_path, split, None), stats_path.name, wanted)
+        per_instance = exchange.trade(second_half)
+        per_instance.merge(second_half)
+        _write_display(run_dir, state_path, per_instance, pages_dir, write_json=False, with_index=False)
+        exchange.send(None)
+
+    exchange.serve(work)
 
 
 def _write_display(

@@ -72,8 +72,7 @@ def _write_quietly(out: BinaryIO, frame: bytes) -> None:
 
 def fork_worker(body: Callable[[BinaryIO], None]) -> tuple[int, BinaryIO] | None:
     """A forked process running `body(out)`, `out` its pipe to this one: (its pid, the pipe's reading end), or
-    None when no process can be forked (nothing is left open). An error of `body` is sent for `receive` to raise;
-    the process ends after `body` without returning (nor running this process's exit handlers)."""
+    None when no process can be forked (nothing is left open). The process ends as `serve` ends it."""
     read_end, write_end = os.pipe()
     try:
         pid = os.fork()
@@ -83,26 +82,28 @@ def fork_worker(body: Callable[[BinaryIO], None]) -> tuple[int, BinaryIO] | None
         return None
     if pid == 0:
         os.close(read_end)
-        _serve(body, write_end)
+        out = open(write_end, "wb")  # noqa: SIM115 - the process ends with it open (every send flushes)
+        serve(out, lambda: body(out))
     os.close(write_end)
     return pid, open(read_end, "rb")  # noqa: SIM115 - closed by stop_workers
 
 
-def _serve(body: Callable[[BinaryIO], None], write_end: int) -> NoReturn:
+def serve(out: BinaryIO, body: Callable[[], None]) -> NoReturn:
+    """In a forked process: run `body`, send its error through `out` for the parent to raise, and end the
+    process (never returning, nor running the parent's exit handlers or flushing its buffered output)."""
     code = 1
     try:
-        with open(write_end, "wb") as out:
-            try:
-                body(out)
-                code = 0
-            except (BrokenPipeError, KeyboardInterrupt):
-                pass  # the parent stopped reading, or Ctrl-C reached the whole process group
-            except BaseException as error:  # the parent raises it, as a process pool would
-                send_error(out, error)
+        try:
+            body()
+            code = 0
+        except (BrokenPipeError, KeyboardInterrupt):
+            pass  # the parent stopped reading, or Ctrl-C reached the whole process group
+        except BaseException as error:  # the parent raises it, as a process pool would
+            send_error(out, error)
     except BaseException:  # noqa: S110 - nothing left to tell the parent
         pass
     finally:
-        os._exit(code)  # never the parent's exit handlers or buffered output
+        os._exit(code)
 
 
 def stop_workers(pipes: list[BinaryIO], pids: list[int], kill: bool) -> None:
@@ -182,9 +183,10 @@ class Exchange:
         assert self._out is not None
         send(self._out, payload)
 
-    def send_error(self, error: BaseException) -> None:
+    def serve(self, body: Callable[[], None]) -> NoReturn:
+        """In the child: `serve` through this exchange (its error goes to the parent; the process ends)."""
         assert self._out is not None
-        send_error(self._out, error)
+        serve(self._out, body)
 
     def receive(self) -> Any:
         assert self._in is not None
